@@ -1,0 +1,30 @@
+// The tslab kernel as Jupyter starts it (see .venv/share/jupyter/kernels/tslab/kernel.json).
+//
+// libtensorflow 2.21 (the tensorflow-cpu wheel) logs through abseil before abseil is initialised,
+// and those lines ignore TF_CPP_MIN_LOG_LEVEL: "All log messages before absl::InitializeLog()...",
+// a oneDNN note and a CPU-feature note, at every kernel start. This wrapper runs tslab and drops
+// exactly those start-up lines from its stderr (the server's log); everything else passes through.
+// Interrupts: Jupyter signals the kernel's whole process group, so tslab receives SIGINT itself and
+// the wrapper only has to stay alive.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { isLibtensorflowStartupNoise } from './lib/tf-log-filter';
+
+const tslab = path.resolve(__dirname, '..', '..', 'node_modules', 'tslab', 'bin', 'tslab');
+const child = spawn(process.execPath, [tslab, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'pipe'] });
+
+let pending = '';
+child.stderr.setEncoding('utf8');
+child.stderr.on('data', (chunk: string) => {
+  pending += chunk;
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) if (!isLibtensorflowStartupNoise(line)) process.stderr.write(line + '\n');
+});
+child.stderr.on('end', () => {
+  if (pending && !isLibtensorflowStartupNoise(pending)) process.stderr.write(pending);
+});
+
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

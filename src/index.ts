@@ -1,0 +1,4 @@
+// attention-workbook: the library the notebooks import (`import { ... } from 'attention-workbook'`).
+export { tf } from './tf';
+export { assertNativeBackend, backendReport, formatBackendReport, type BackendReport } from './backend';
+export { notebookDisplay, PLOTLY_MIME, showFigure, type Figure } from './viz/display';

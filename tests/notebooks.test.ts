@@ -1,0 +1,31 @@
+// Every notebook in notebooks/ runs top to bottom through the real tslab kernel (nbclient from .venv).
+// The executed copies land in build/notebooks/ for inspection.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
+const notebooks = fs
+  .readdirSync(path.join(ROOT, 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
+
+test('there are notebooks to run', () => {
+  assert.ok(notebooks.length > 0);
+  assert.ok(fs.existsSync(PYTHON), `${PYTHON} is missing: run npm install`);
+});
+
+for (const nb of notebooks) {
+  test(`notebook ${nb} runs top to bottom in the tslab kernel`, { timeout: 15 * 60_000 }, () => {
+    const r = spawnSync(
+      PYTHON,
+      [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'notebooks', nb), '--out', path.join(ROOT, 'build', 'notebooks', nb)],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } },
+    );
+    process.stdout.write(`# ${r.stdout.trim()}\n`);
+    assert.equal(r.status, 0, `${nb} failed:\n${r.stderr}`);
+  });
+}

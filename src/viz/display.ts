@@ -12,7 +12,7 @@ export interface Figure {
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
-interface TslabDisplay {
+export interface TslabDisplay {
   raw(contentType: string, data: unknown): void;
   html(s: string): void;
   text(s: string): void;

@@ -7,7 +7,18 @@ import { ensureNativeBackend, probeBackend } from './lib/native-backend';
 import { ensureVenv } from './lib/python-env';
 import { log, seconds, SetupError } from './lib/shell';
 
+/**
+ * npm runs "postinstall" twice: once for node_modules/attention-workbook (the package's link to itself,
+ * through which notebooks import it by name), with its output hidden, and once as the root project's
+ * own script. Only the second, visible run does the set-up. npm marks dependency runs with
+ * npm_package_resolved.
+ */
+function isDependencyRun(): boolean {
+  return process.env.npm_lifecycle_event === 'postinstall' && process.env.npm_package_resolved !== undefined;
+}
+
 function main(): void {
+  if (isDependencyRun()) return;
   const start = Date.now();
   const [major] = process.versions.node.split('.').map(Number);
   if (major < 20) throw new SetupError(`Node ${process.versions.node} is too old; the workbook needs Node 20 or newer.`);

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pip } from './python-env';
 import { capture, log, projectEnv, ROOT, run, seconds, SetupError, VENV_PYTHON, which } from './shell';
 
 export const TF_WHEEL = { name: 'tensorflow-cpu', version: '2.21.0' } as const;
@@ -126,7 +127,6 @@ function installFromWheel(): void {
       "Let tfjs-node's own install reach storage.googleapis.com (proxy settings), or see the README.",
     );
   }
-  const compiler = which('c++') ?? which('g++');
   const lib = ensureWheelLibrary();
   const dc = depsConstants();
   stageDeps(lib, dc);
@@ -149,12 +149,7 @@ function installFromWheel(): void {
     }
     log(STEP, 'the cached binding does not load; compiling afresh');
   }
-  if (!compiler) {
-    throw new SetupError(
-      'no C++ compiler found (c++ or g++ on PATH); the binding must be compiled against the wheel.',
-      'Debian/Ubuntu: apt-get install g++ make python3',
-    );
-  }
+  requireCompiler();
   const start = Date.now();
   log(STEP, 'compiling the tfjs-node binding against the wheel (about 20-40 s)');
   const r = tfjsNodeInstall('inherit');
@@ -167,6 +162,18 @@ function installFromWheel(): void {
   log(STEP, `compiled in ${seconds(start)}`);
   fs.mkdirSync(path.dirname(cachedAddon), { recursive: true });
   fs.copyFileSync(addonFile, cachedAddon);
+}
+
+/** The C++ compiler node-gyp will use, or a SetupError saying how to install one. */
+export function requireCompiler(): string {
+  const compiler = which('c++') ?? which('g++');
+  if (!compiler) {
+    throw new SetupError(
+      'no C++ compiler found (c++ or g++ on PATH); the binding must be compiled against the wheel.',
+      'Debian/Ubuntu: apt-get install g++ make python3',
+    );
+  }
+  return compiler;
 }
 
 /** The C library and headers, extracted once from the wheel into the cache. Returns that folder. */
@@ -184,10 +191,7 @@ function ensureWheelLibrary(): string {
   const download = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-wheel-'));
   try {
     log(STEP, `downloading ${TF_WHEEL.name}==${TF_WHEEL.version} with pip (~270 MB, once)`);
-    run(`pip download of ${TF_WHEEL.name}`, VENV_PYTHON, [
-      '-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check',
-      '-d', download, `${TF_WHEEL.name}==${TF_WHEEL.version}`,
-    ]);
+    pip(VENV_PYTHON, ['download', '--no-deps', '--only-binary=:all:', '-d', download, `${TF_WHEEL.name}==${TF_WHEEL.version}`]);
     const wheel = fs.readdirSync(download).find((f) => f.endsWith('.whl'));
     if (!wheel) throw new SetupError(`pip reported success but left no wheel in ${download}`);
     fs.rmSync(dir, { recursive: true, force: true });

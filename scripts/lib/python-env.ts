@@ -12,7 +12,7 @@ const STAMP = path.join(VENV, '.attention-workbook-stamp');
 export const KERNEL_DIR = path.join(VENV, 'share', 'jupyter', 'kernels', 'tslab');
 
 /** The interpreter that makes the venv: $PYTHON, else python3; must be 3.10 or newer. */
-function basePython(): string {
+export function basePython(): string {
   const python = process.env.PYTHON ?? 'python3';
   const r = capture(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])']);
   if (r.error || r.status !== 0) {
@@ -27,6 +27,19 @@ function basePython(): string {
     throw new SetupError(`\`${python}\` is Python ${r.stdout.trim()}; the workbook needs 3.10 or newer.`);
   }
   return python;
+}
+
+/** Runs `python -m pip ARGS`; a failure becomes a SetupError that says how to reach the index. */
+export function pip(python: string, args: string[], env?: NodeJS.ProcessEnv): void {
+  try {
+    run(`pip ${args[0]}`, python, ['-m', 'pip', ...args, '--disable-pip-version-check'], env ? { env } : {});
+  } catch (e) {
+    throw new SetupError(
+      (e as Error).message,
+      'pip could not get the packages. Can it reach the package index? Behind a proxy set HTTPS_PROXY; ' +
+        'for a mirror set PIP_INDEX_URL. Then run `npm install` again.',
+    );
+  }
 }
 
 function stampText(): string {
@@ -54,18 +67,7 @@ export function ensureVenv(): void {
     log(STEP, '.venv is up to date with requirements.txt (nothing to do)');
   } else {
     log(STEP, 'installing JupyterLab, nbclient and plotly into .venv (pinned by requirements.lock)');
-    try {
-      run('pip install', VENV_PYTHON, [
-        '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet',
-        '-r', REQUIREMENTS, '-c', CONSTRAINTS,
-      ]);
-    } catch (e) {
-      throw new SetupError(
-        `${(e as Error).message}`,
-        'pip could not install the pinned packages. Can it reach the package index? ' +
-          'Behind a proxy set HTTPS_PROXY; for a mirror set PIP_INDEX_URL. Then run `npm install` again.',
-      );
-    }
+    pip(VENV_PYTHON, ['install', '--quiet', '-r', REQUIREMENTS, '-c', CONSTRAINTS]);
     fs.writeFileSync(STAMP, want);
     log(STEP, `.venv ready in ${seconds(start)}`);
   }

@@ -3,3 +3,4 @@ export { tf } from './tf';
 export { assertNativeBackend, backendReport, formatBackendReport, type BackendReport } from './backend';
 export { notebookDisplay, PLOTLY_MIME, showFigure, type Figure } from './viz/display';
 export { declarationSource, showSource } from './notebook/source';
+export * from './attention';

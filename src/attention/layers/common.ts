@@ -1,0 +1,52 @@
+// What the Keras-style attention layers share: reading [query, value, key?] inputs and masks.
+import { tf } from '../../tf';
+import { describe } from '../shapes';
+
+/** Registered as `AttentionWorkbook>Name`, so they never collide with tfjs-layers' own classes. */
+export const SERIALIZATION_PACKAGE = 'AttentionWorkbook';
+
+export type MaybeMasks = tf.Tensor | (tf.Tensor | null | undefined)[] | null | undefined;
+
+export interface AttentionCallArgs {
+  /** Keras masks of the inputs: [queryMask [b, Tq], valueMask [b, Tv], keyMask? [b, Tv]]. */
+  mask?: MaybeMasks;
+  training?: boolean;
+  returnAttentionScores?: boolean;
+  useCausalMask?: boolean;
+}
+
+/** Splits `[query, value, key?]`, checking ranks; names the layer and argument on a bad shape. */
+export function splitInputs(layer: string, inputs: tf.Tensor | tf.Tensor[]): { query: tf.Tensor3D; value: tf.Tensor3D; key: tf.Tensor3D } {
+  if (!Array.isArray(inputs) || inputs.length < 2 || inputs.length > 3) {
+    throw new Error(`${layer}: inputs must be [query, value] or [query, value, key]; received ${Array.isArray(inputs) ? inputs.length : 1} tensor(s)`);
+  }
+  const names = ['query', 'value', 'key'];
+  inputs.forEach((t, i) => {
+    if (t.rank !== 3) throw new Error(`${layer}: ${names[i]} must have shape [batch, T, dim], received ${describe(t.shape)}`);
+  });
+  const [query, value, key = value] = inputs as tf.Tensor3D[];
+  if (key.shape[1] !== value.shape[1] || key.shape[0] !== value.shape[0]) {
+    throw new Error(`${layer}: key ${describe(key.shape)} and value ${describe(value.shape)} must agree in batch and length`);
+  }
+  if (query.shape[0] !== value.shape[0]) {
+    throw new Error(`${layer}: query ${describe(query.shape)} and value ${describe(value.shape)} must have the same batch size`);
+  }
+  return { query, value, key };
+}
+
+export function splitMasks(mask: MaybeMasks): { queryMask?: tf.Tensor; valueMask?: tf.Tensor; keyMask?: tf.Tensor } {
+  if (!mask) return {};
+  if (!Array.isArray(mask)) throw new Error('attention masks must be a list [queryMask, valueMask, keyMask?]');
+  return { queryMask: mask[0] ?? undefined, valueMask: mask[1] ?? undefined, keyMask: mask[2] ?? undefined };
+}
+
+export function checkMask(layer: string, name: string, mask: tf.Tensor | undefined, batch: number, length: number): void {
+  if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== length)) {
+    throw new Error(`${layer}: ${name} must have shape [${batch}, ${length}], received ${describe(mask.shape)}`);
+  }
+}
+
+/** Input shapes as a list of shapes (tfjs passes a single shape for a single input). */
+export function shapeList(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {
+  return Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
+}

@@ -1,0 +1,28 @@
+// Masked softmax: the step that turns scores into attention weights.
+import { tf } from '../tf';
+
+/**
+ * Softmax over the last axis, ignoring masked-out entries:
+ *
+ *   α_ij = m_ij exp(e_ij − c_i) / Σ_k m_ik exp(e_ik − c_i),   c_i = max_{k: m_ik} e_ik
+ *
+ * Subtracting the row maximum c_i keeps exp from overflowing. A row with no allowed entry returns
+ * all zeros (never NaN). Masked entries get exactly zero weight and zero gradient.
+ *
+ * @param scores [..., Tv]
+ * @param mask   bool, broadcastable to scores; true = attend. Omitted: plain softmax.
+ * @returns weights, same shape as scores; each unmasked row sums to 1.
+ */
+export function maskedSoftmax(scores: tf.Tensor, mask?: tf.Tensor): tf.Tensor {
+  if (!mask) return tf.softmax(scores);
+  return tf.tidy(() => {
+    const m = tf.broadcastTo(mask.cast('bool'), scores.shape);
+    const allowed = tf.where(m, scores, tf.zerosLike(scores)); // masked entries out of the gradient
+    const lowest = tf.fill(scores.shape, -Infinity);
+    const rowMax = tf.max(tf.where(m, scores, lowest), -1, true); // [..., 1], -inf for empty rows
+    const shift = tf.where(tf.isFinite(rowMax), rowMax, tf.zerosLike(rowMax)); // softmax is shift-invariant
+    const e = tf.mul(tf.exp(tf.sub(allowed, shift)), m.cast('float32'));
+    const total = tf.sum(e, -1, true);
+    return tf.div(e, tf.where(tf.greater(total, 0), total, tf.onesLike(total)));
+  });
+}

@@ -17,12 +17,12 @@ export function maskedSoftmax(scores: tf.Tensor, mask?: tf.Tensor): tf.Tensor {
   if (!mask) return tf.softmax(scores);
   return tf.tidy(() => {
     const m = tf.broadcastTo(mask.cast('bool'), scores.shape);
+    const anyAllowed = tf.any(m, -1, true); // [..., 1]; false for an empty row
     const allowed = tf.where(m, scores, tf.zerosLike(scores)); // masked entries out of the gradient
-    const lowest = tf.fill(scores.shape, -Infinity);
-    const rowMax = tf.max(tf.where(m, scores, lowest), -1, true); // [..., 1], -inf for empty rows
-    const shift = tf.where(tf.isFinite(rowMax), rowMax, tf.zerosLike(rowMax)); // softmax is shift-invariant
+    const rowMax = tf.max(tf.where(m, scores, tf.fill(scores.shape, -Infinity)), -1, true); // [..., 1]
+    const shift = tf.where(anyAllowed, rowMax, tf.zerosLike(rowMax)); // softmax is shift-invariant
     const e = tf.mul(tf.exp(tf.sub(allowed, shift)), m.cast('float32'));
     const total = tf.sum(e, -1, true);
-    return tf.div(e, tf.where(tf.greater(total, 0), total, tf.onesLike(total)));
+    return tf.div(e, tf.where(anyAllowed, total, tf.onesLike(total)));
   });
 }

@@ -2,7 +2,7 @@
 import { tf } from '../../tf';
 import { describe } from '../shapes';
 
-/** Registered as `AttentionWorkbook>Name`, so they never collide with tfjs-layers' own classes. */
+/** Package under which the layers are registered for serialization (tf.serialization.registerClass). */
 export const SERIALIZATION_PACKAGE = 'AttentionWorkbook';
 
 export type MaybeMasks = tf.Tensor | (tf.Tensor | null | undefined)[] | null | undefined;

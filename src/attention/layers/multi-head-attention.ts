@@ -39,7 +39,8 @@ export interface MultiHeadCallArgs extends AttentionCallArgs {
  * Inputs [query, value, key?]; returns O, and [O, A [b, h, Tq, Tv]] when returnAttentionScores.
  */
 export class MultiHeadAttention extends tf.layers.Layer {
-  static className = 'MultiHeadAttention';
+  /** Not 'MultiHeadAttention': tfjs-layers registers its own class under that name (tfjs' NLP models). */
+  static className = 'AwMultiHeadAttention';
   private readonly numHeads: number;
   private readonly keyDim: number;
   private readonly valueDim: number;

@@ -4,3 +4,4 @@ export { assertNativeBackend, backendReport, formatBackendReport, type BackendRe
 export { notebookDisplay, PLOTLY_MIME, showFigure, type Figure } from './viz/display';
 export { declarationSource, showSource } from './notebook/source';
 export * from './attention';
+export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap';

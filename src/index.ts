@@ -5,3 +5,4 @@ export { notebookDisplay, PLOTLY_MIME, showFigure, type Figure } from './viz/dis
 export { declarationSource, showSource } from './notebook/source';
 export * from './attention';
 export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap';
+export * from './data';

@@ -1,0 +1,31 @@
+// From text pairs to id sequences: tokenize both sides, build vocabularies on the training split.
+import type { Pair } from './corpus';
+import type { Example } from './batch';
+import type { Tokenizer } from './tokenize';
+import { Vocabulary, VocabOptions } from './vocab';
+
+export interface EncodedSplits {
+  sourceVocab: Vocabulary;
+  targetVocab: Vocabulary;
+  train: Example[];
+  valid: Example[];
+  test: Example[];
+}
+
+/**
+ * Tokenizes every pair, builds both vocabularies from the TRAINING pairs only (so unknown words
+ * in valid/test map to <unk>, as they would for a user), and encodes all three splits.
+ */
+export function encodeSplits(
+  splits: { train: readonly Pair[]; valid: readonly Pair[]; test: readonly Pair[] },
+  tokenizers: { source: Tokenizer; target: Tokenizer },
+  vocab: VocabOptions = {},
+): EncodedSplits {
+  const tok = (ps: readonly Pair[]) => ps.map((p) => ({ source: tokenizers.source.tokenize(p.source), target: tokenizers.target.tokenize(p.target) }));
+  const train = tok(splits.train);
+  const sourceVocab = Vocabulary.build(train.map((t) => t.source), vocab);
+  const targetVocab = Vocabulary.build(train.map((t) => t.target), vocab);
+  const enc = (ts: { source: string[]; target: string[] }[]): Example[] =>
+    ts.map((t) => ({ source: sourceVocab.encode(t.source), target: targetVocab.encode(t.target) }));
+  return { sourceVocab, targetVocab, train: enc(train), valid: enc(tok(splits.valid)), test: enc(tok(splits.test)) };
+}

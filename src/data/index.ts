@@ -1,0 +1,12 @@
+// Data: files, filters, splits, tokenizers, vocabularies, batches and the bundled datasets.
+export { DataFileError, readUtf8, splitLines } from './text-file';
+export { parseDelimited, readAnkiPairs, readTablePairs, type Loaded, type LoadReport, type Pair, type ReadOptions, type TableOptions } from './corpus';
+export { filterPairs, type FilterOptions, type FilterResult } from './filters';
+export { pick, randInt, rng, shuffled, type Rng } from './random';
+export { splitData, type SplitOptions, type Splits } from './split';
+export { charTokenizer, displayToken, prepareText, SPACE_MARK, wordTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize';
+export { BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocabulary, type VocabOptions } from './vocab';
+export { batches, batchIndices, disposeBatch, makeBatch, padSequences, type Batch, type BatchOptions, type Example } from './batch';
+export { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset, type Dataset, type DatasetMeta, type DatasetName } from './datasets';
+export { encodeSplits, type EncodedSplits } from './encode';
+export { pairsFrame } from './frame';

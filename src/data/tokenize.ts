@@ -1,0 +1,89 @@
+// Tokenizers that can be undone. Whitespace is kept as a marker, SentencePiece-style: a token that
+// follows a space (or starts the text) begins with '▁' (U+2581). So detokenize(tokenize(s)) === s
+// for text that is already normalised (single spaces, trimmed, NFC, and lower case if asked for).
+
+export const SPACE_MARK = '\u2581';
+
+export interface Tokenizer {
+  /** e.g. 'char', 'word', 'word:zh' */
+  readonly kind: string;
+  tokenize(text: string): string[];
+  detokenize(tokens: readonly string[]): string;
+}
+
+export interface TokenizerOptions {
+  /** Unicode normalisation applied first (default 'NFC'); NFKC also folds width and compatibility forms. */
+  normalize?: 'NFC' | 'NFKC' | 'none';
+  lowercase?: boolean;
+  /** Word tokenizer only: segment with Intl.Segmenter for this locale (needed for zh/ja, which have no spaces). */
+  locale?: string;
+}
+
+/** Normalises, optionally lower-cases, collapses whitespace runs to one space and trims. */
+export function prepareText(text: string, opts: TokenizerOptions = {}): string {
+  let t = opts.normalize === 'none' ? text : text.normalize(opts.normalize ?? 'NFC');
+  if (opts.lowercase) t = t.toLocaleLowerCase(opts.locale);
+  return t.replace(/\s+/gu, ' ').trim();
+}
+
+/** A token as a person reads it: the space marker removed. */
+export function displayToken(token: string): string {
+  return token.startsWith(SPACE_MARK) ? token.slice(1) : token;
+}
+
+function checkNoMarker(text: string, kind: string): void {
+  if (text.includes(SPACE_MARK)) throw new Error(`${kind} tokenizer: text contains the space marker U+2581 '▁': ${JSON.stringify(text.slice(0, 40))}`);
+}
+
+function joinMarked(tokens: readonly string[]): string {
+  return tokens.map((t, i) => (t.startsWith(SPACE_MARK) ? (i === 0 ? '' : ' ') + t.slice(1) : t)).join('');
+}
+
+/** Characters (code points); a space becomes the token '▁'. */
+export function charTokenizer(opts: TokenizerOptions = {}): Tokenizer {
+  return {
+    kind: 'char',
+    tokenize(text) {
+      checkNoMarker(text, 'char');
+      return Array.from(prepareText(text, opts), (c) => (c === ' ' ? SPACE_MARK : c));
+    },
+    detokenize(tokens) {
+      return tokens.map((t) => (t === SPACE_MARK ? ' ' : t)).join('');
+    },
+  };
+}
+
+/**
+ * Words, numbers and single punctuation marks (Unicode-aware: any script's letters and marks).
+ * With `locale`, words come from Intl.Segmenter (dictionary-based for zh/ja/th); otherwise a word is
+ * a run of letters, marks and digits, and every other non-space character is a token of its own.
+ */
+export function wordTokenizer(opts: TokenizerOptions = {}): Tokenizer {
+  const segmenter = opts.locale ? new Intl.Segmenter(opts.locale, { granularity: 'word' }) : undefined;
+  return {
+    kind: opts.locale ? `word:${opts.locale}` : 'word',
+    tokenize(text) {
+      checkNoMarker(text, 'word');
+      const t = prepareText(text, opts);
+      const out: string[] = [];
+      let afterSpace = true;
+      const pieces = segmenter
+        ? Array.from(segmenter.segment(t), (s) => s.segment)
+        : t.match(/[\p{L}\p{M}\p{N}]+|\s|[^\s\p{L}\p{M}\p{N}]/gu) ?? [];
+      for (const piece of pieces) {
+        if (piece === ' ') {
+          afterSpace = true;
+          continue;
+        }
+        // the segmenter keeps runs of punctuation together; split them so "?!" is two tokens like the regex path
+        const parts = segmenter && !/[\p{L}\p{M}\p{N}]/u.test(piece) ? Array.from(piece) : [piece];
+        for (const p of parts) {
+          out.push(afterSpace ? SPACE_MARK + p : p);
+          afterSpace = false;
+        }
+      }
+      return out;
+    },
+    detokenize: joinMarked,
+  };
+}

@@ -1,0 +1,81 @@
+// Reading corpora: every kind of bad input is an error naming file and line, or a counted skip.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DataFileError, parseDelimited, readAnkiPairs, readTablePairs, readUtf8 } from '../src';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-data-'));
+let n = 0;
+function file(content: string | Buffer, ext = '.txt'): string {
+  const f = path.join(dir, `f${n++}${ext}`);
+  fs.writeFileSync(f, content);
+  return f;
+}
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('Anki format: source, target and optional attribution; BOM and CRLF handled', () => {
+  const f = file('\ufeffGo.\tVa !\tCC-BY 2.0 (France) Attribution: tatoeba.org #2877272\r\nHi.\tSalut.\r\n');
+  const { pairs, report } = readAnkiPairs(f);
+  assert.deepEqual(pairs, [{ source: 'Go.', target: 'Va !', line: 1 }, { source: 'Hi.', target: 'Salut.', line: 2 }]);
+  assert.deepEqual(report, { file: f, records: 2, kept: 2, skipped: {} });
+});
+
+test('a missing file and a directory are named errors', () => {
+  assert.throws(() => readAnkiPairs(path.join(dir, 'nope.txt')), (e: unknown) => e instanceof DataFileError && /nope\.txt: no such file/.test(e.message));
+  assert.throws(() => readAnkiPairs(dir), /is a directory, not a data file/);
+});
+
+test('invalid UTF-8 names the line', () => {
+  const f = file(Buffer.concat([Buffer.from('a\tb\nc\td\n'), Buffer.from([0x65, 0x09, 0xe9, 0x74, 0xe9, 0x0a]), Buffer.from('x\ty\n')]));
+  assert.throws(() => readAnkiPairs(f), new RegExp(`${path.basename(f)}:3: invalid UTF-8`));
+});
+
+test('multi-byte UTF-8 across 64 KiB chunk edges is decoded intact (danfo readCSV corrupts it)', () => {
+  const line = 'naïve café 日本語 😀\tnaïf café 日本語 😀\n';
+  const text = line.repeat(Math.ceil(200_000 / Buffer.byteLength(line)));
+  const { pairs } = readAnkiPairs(file(text));
+  assert.ok(Buffer.byteLength(text) > 3 * 65536);
+  assert.ok(pairs.every((p) => p.source === 'naïve café 日本語 😀' && p.target === 'naïf café 日本語 😀'));
+});
+
+const bad = 'a\tb\n\nc\n\td\ne\tf\tg\th\n' + 'x'.repeat(50) + '\ty\nok\tfine\n';
+// line 2 blank, line 3 one column, line 4 empty source, line 5 four columns, line 6 too long (with maxLineLength 40)
+
+test('bad lines throw with file:line and the reason, by default', () => {
+  const f = file(bad);
+  assert.throws(() => readAnkiPairs(f), new RegExp(`${path.basename(f)}:2: blank line \\(pass \\{ skipBadLines: true \\}`));
+  assert.throws(() => readAnkiPairs(file('a\tb\nc\n')), /:2: expected 2 or 3 tab-separated columns \(source, target, attribution\), found 1/);
+  assert.throws(() => readAnkiPairs(file('\td\n')), /:1: empty source field/);
+  assert.throws(() => readAnkiPairs(file('x'.repeat(50) + '\ty\n'), { maxLineLength: 40 }), /:1: line of 52 characters exceeds maxLineLength 40/);
+});
+
+test('with skipBadLines every skip is counted by reason and nothing else is lost', () => {
+  const { pairs, report } = readAnkiPairs(file(bad), { skipBadLines: true, maxLineLength: 40 });
+  assert.deepEqual(pairs.map((p) => p.line), [1, 7]);
+  assert.deepEqual(report.skipped, { 'blank line': 1, 'wrong column count': 2, 'empty field': 1, 'line too long': 1 });
+  assert.equal(report.records, 7);
+  assert.equal(report.kept + Object.values(report.skipped).reduce((a, b) => a + b, 0), report.records);
+});
+
+test('CSV with named columns: quotes, doubled quotes, delimiters and newlines inside quotes', () => {
+  const f = file('id,en,fr\n1,"Hello, world","Bonjour, le monde"\n2,"Say ""hi""","Dis « salut »"\n3,"two\nlines",deux\n', '.csv');
+  const { pairs } = readTablePairs(f, { source: 'en', target: 'fr' });
+  assert.deepEqual(pairs.map((p) => [p.source, p.target, p.line]), [['Hello, world', 'Bonjour, le monde', 2], ['Say "hi"', 'Dis « salut »', 3], ['two\nlines', 'deux', 4]]);
+  const tsv = file('en\tzh\nthree days\t三天\n', '.tsv');
+  assert.deepEqual(readTablePairs(tsv, { source: 'en', target: 'zh' }).pairs[0], { source: 'three days', target: '三天', line: 2 });
+});
+
+test('CSV errors: unknown column (listing the columns), wrong field count, unterminated quote', () => {
+  const f = file('en,fr\na,b\nc,d,e\n', '.csv');
+  assert.throws(() => readTablePairs(f, { source: 'en', target: 'de' }), /:1: no column "de" in the header; columns are: "en", "fr"/);
+  assert.throws(() => readTablePairs(f, { source: 'en', target: 'fr' }), /:3: expected 2 columns as in the header, found 3/);
+  assert.deepEqual(readTablePairs(f, { source: 'en', target: 'fr', skipBadLines: true }).report.skipped, { 'wrong column count': 1 });
+  assert.throws(() => parseDelimited('a,b\n"c,d\n', ',', 'x.csv'), /x\.csv:2: unterminated quoted field/);
+  assert.throws(() => readTablePairs(file('', '.csv'), { source: 'a', target: 'b' }), /empty file: expected a header row/);
+});
+
+test('readUtf8 turns CR and CRLF into LF and drops a BOM', () => {
+  assert.equal(readUtf8(file('\ufeffa\r\nb\rc\n')), 'a\nb\nc\n');
+});

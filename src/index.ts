@@ -6,3 +6,5 @@ export { declarationSource, showSource } from './notebook/source';
 export * from './attention';
 export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap';
 export * from './data';
+export { frameHtml, htmlTable, showFrame } from './viz/table';
+export { barChart, histogram } from './viz/charts';

@@ -48,6 +48,10 @@ test('word tokenizer: Unicode words, punctuation split, space markers, NFC/NFKC,
   const t = wordTokenizer();
   assert.deepEqual(t.tokenize("L'homme, déjà là ?"), ['▁L', "'", 'homme', ',', '▁déjà', '▁là', '▁?']);
   assert.deepEqual(t.tokenize('3,50 dollars'), ['▁3', ',', '50', '▁dollars']);
+  const digits = wordTokenizer({ splitDigits: true });
+  assert.deepEqual(digits.tokenize('in 2031, 12km'), ['▁in', '▁2', '0', '3', '1', ',', '▁1', '2', 'km']);
+  assert.equal(digits.detokenize(digits.tokenize('in 2031, 12km')), 'in 2031, 12km');
+  assert.deepEqual(wordTokenizer({ locale: 'zh', splitDigits: true }).tokenize('每小时85.9公里'), ['▁每', '小时', '8', '5', '.', '9', '公里']);
   assert.equal(t.detokenize(t.tokenize("L'homme, déjà là ?")), "L'homme, déjà là ?");
   assert.deepEqual(t.tokenize('cafe\u0301'), ['▁café']); // NFC composes e + combining acute
   assert.deepEqual(wordTokenizer({ normalize: 'NFKC' }).tokenize('ｆｕｌｌ　width'), ['▁full', '▁width']);
@@ -74,6 +78,8 @@ test('detokenize inverts tokenize on every bundled sentence', () => {
   check('dates', charTokenizer(), charTokenizer());
   check('reverse', charTokenizer(), charTokenizer());
   check('phrases-fr', wordTokenizer(), wordTokenizer({ locale: 'fr' }));
+  check('phrases-fr', wordTokenizer({ splitDigits: true }), wordTokenizer({ splitDigits: true }));
+  check('phrases-zh', wordTokenizer({ splitDigits: true }), wordTokenizer({ locale: 'zh', splitDigits: true }));
   check('phrases-zh', wordTokenizer(), wordTokenizer({ locale: 'zh' }));
 });
 

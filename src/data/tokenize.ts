@@ -17,6 +17,8 @@ export interface TokenizerOptions {
   lowercase?: boolean;
   /** Word tokenizer only: segment with Intl.Segmenter for this locale (needed for zh/ja, which have no spaces). */
   locale?: string;
+  /** Word tokenizer only: every digit is a token of its own, so any number can be spelled with ten tokens. */
+  splitDigits?: boolean;
 }
 
 /** Normalises, optionally lower-cases, collapses whitespace runs to one space and trims. */
@@ -61,7 +63,7 @@ export function charTokenizer(opts: TokenizerOptions = {}): Tokenizer {
 export function wordTokenizer(opts: TokenizerOptions = {}): Tokenizer {
   const segmenter = opts.locale ? new Intl.Segmenter(opts.locale, { granularity: 'word' }) : undefined;
   return {
-    kind: opts.locale ? `word:${opts.locale}` : 'word',
+    kind: (opts.locale ? `word:${opts.locale}` : 'word') + (opts.splitDigits ? '+digits' : ''),
     tokenize(text) {
       checkNoMarker(text, 'word');
       const t = prepareText(text, opts);
@@ -76,7 +78,8 @@ export function wordTokenizer(opts: TokenizerOptions = {}): Tokenizer {
           continue;
         }
         // the segmenter keeps runs of punctuation together; split them so "?!" is two tokens like the regex path
-        const parts = segmenter && !/[\p{L}\p{M}\p{N}]/u.test(piece) ? Array.from(piece) : [piece];
+        let parts = segmenter && !/[\p{L}\p{M}\p{N}]/u.test(piece) ? Array.from(piece) : [piece];
+        if (opts.splitDigits) parts = parts.flatMap((p) => p.match(/\p{Nd}|[^\p{Nd}]+/gu) ?? [p]);
         for (const p of parts) {
           out.push(afterSpace ? SPACE_MARK + p : p);
           afterSpace = false;

@@ -8,3 +8,8 @@ export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap'
 export * from './data';
 export { frameHtml, htmlTable, showFrame } from './viz/table';
 export { barChart, histogram } from './viz/charts';
+export { lossCurves } from './viz/curves';
+export { createProgress, notebookProgress, textProgress, type ProgressReporter, type ProgressStart } from './viz/progress';
+export * from './seq2seq';
+export * from './train';
+export * from './decode';

@@ -4,7 +4,7 @@ export { parseDelimited, readAnkiPairs, readTablePairs, type Loaded, type LoadRe
 export { filterPairs, type FilterOptions, type FilterResult } from './filters';
 export { pick, randInt, rng, shuffled, type Rng } from './random';
 export { splitData, type SplitOptions, type Splits } from './split';
-export { charTokenizer, displayToken, prepareText, SPACE_MARK, wordTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize';
+export { charTokenizer, displayToken, makeTokenizer, prepareText, SPACE_MARK, wordTokenizer, type Tokenizer, type TokenizerOptions, type TokenizerSpec } from './tokenize';
 export { BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocabulary, type VocabOptions } from './vocab';
 export { batches, batchIndices, disposeBatch, makeBatch, padSequences, type Batch, type BatchOptions, type Example } from './batch';
 export { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset, type Dataset, type DatasetMeta, type DatasetName } from './datasets';

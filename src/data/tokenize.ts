@@ -7,6 +7,8 @@ export const SPACE_MARK = '\u2581';
 export interface Tokenizer {
   /** e.g. 'char', 'word', 'word:zh' */
   readonly kind: string;
+  /** What rebuilds this tokenizer (`makeTokenizer(spec)`); saved with a model. */
+  readonly spec: TokenizerSpec;
   tokenize(text: string): string[];
   detokenize(tokens: readonly string[]): string;
 }
@@ -19,6 +21,17 @@ export interface TokenizerOptions {
   locale?: string;
   /** Word tokenizer only: every digit is a token of its own, so any number can be spelled with ten tokens. */
   splitDigits?: boolean;
+}
+
+export interface TokenizerSpec extends TokenizerOptions {
+  type: 'char' | 'word';
+}
+
+/** The tokenizer a spec describes (as saved with a model). */
+export function makeTokenizer(spec: TokenizerSpec): Tokenizer {
+  if (spec?.type === 'char') return charTokenizer(spec);
+  if (spec?.type === 'word') return wordTokenizer(spec);
+  throw new Error(`makeTokenizer: type must be 'char' or 'word', received ${JSON.stringify(spec?.type)}`);
 }
 
 /** Normalises, optionally lower-cases, collapses whitespace runs to one space and trims. */
@@ -45,6 +58,7 @@ function joinMarked(tokens: readonly string[]): string {
 export function charTokenizer(opts: TokenizerOptions = {}): Tokenizer {
   return {
     kind: 'char',
+    spec: { ...opts, type: 'char' },
     tokenize(text) {
       checkNoMarker(text, 'char');
       return Array.from(prepareText(text, opts), (c) => (c === ' ' ? SPACE_MARK : c));
@@ -64,6 +78,7 @@ export function wordTokenizer(opts: TokenizerOptions = {}): Tokenizer {
   const segmenter = opts.locale ? new Intl.Segmenter(opts.locale, { granularity: 'word' }) : undefined;
   return {
     kind: (opts.locale ? `word:${opts.locale}` : 'word') + (opts.splitDigits ? '+digits' : ''),
+    spec: { ...opts, type: 'word' },
     tokenize(text) {
       checkNoMarker(text, 'word');
       const t = prepareText(text, opts);

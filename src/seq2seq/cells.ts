@@ -1,0 +1,71 @@
+// GRU and LSTM steps, written out so that encoder, decoder and benchmark share one set of equations.
+// Shapes: x [b, in], h/c [b, units]; weights W [in, g·units], U [units, g·units], b [g·units].
+import { tf } from '../tf';
+import type { CellKind } from './config';
+import type { WeightStore } from './weights';
+
+/** Decoder/encoder state: [h] for a GRU, [h, c] for an LSTM. */
+export type CellState = tf.Tensor2D[];
+
+export class Cell {
+  readonly gates: number;
+  constructor(readonly kind: CellKind, readonly name: string, readonly inputDim: number, readonly units: number, private readonly w: WeightStore) {
+    this.gates = kind === 'gru' ? 3 : 4;
+    this.kernel(); // create the weights now, so a fresh model's weights exist before any call
+    this.recurrent();
+    this.bias();
+  }
+
+  kernel(): tf.Variable {
+    return this.w.get(`${this.name}/kernel`, [this.inputDim, this.gates * this.units]);
+  }
+  recurrent(): tf.Variable {
+    return this.w.get(`${this.name}/recurrent_kernel`, [this.units, this.gates * this.units]);
+  }
+  bias(): tf.Variable {
+    return this.w.get(`${this.name}/bias`, [this.gates * this.units], 'zeros');
+  }
+
+  zeroState(batch: number): CellState {
+    return this.kind === 'gru' ? [tf.zeros([batch, this.units])] : [tf.zeros([batch, this.units]), tf.zeros([batch, this.units])];
+  }
+
+  /** x·W + b for many steps at once: [b, T, in] -> [b, T, g·units] (one matMul instead of T). */
+  inputProjection(x: tf.Tensor3D): tf.Tensor3D {
+    const [b, t, d] = x.shape;
+    return tf.reshape(tf.add(tf.matMul(tf.reshape(x, [b * t, d]), this.kernel()), this.bias()), [b, t, this.gates * this.units]);
+  }
+
+  /**
+   * One step from an already projected input xw = x·W + b [b, g·units].
+   *   GRU:  z = σ(xw_z + h U_z), r = σ(xw_r + h U_r), h̃ = tanh(xw_h + (r ⊙ h) U_h), h' = z ⊙ h + (1 − z) ⊙ h̃
+   *   LSTM: [i, f, g, o] = xw + h U, c' = σ(f + 1) ⊙ c + σ(i) ⊙ tanh(g), h' = σ(o) ⊙ tanh(c')   (forget bias +1)
+   */
+  stepProjected(xw: tf.Tensor2D, state: CellState): CellState {
+    const u = this.units;
+    const U = this.recurrent();
+    if (this.kind === 'gru') {
+      const [h] = state;
+      const [uzr, uh] = tf.split(U, [2 * u, u], 1);
+      const [xz, xr, xh] = tf.split(xw, 3, 1);
+      const [hz, hr] = tf.split(tf.matMul(h, uzr), 2, 1);
+      const z = tf.sigmoid(tf.add(xz, hz));
+      const r = tf.sigmoid(tf.add(xr, hr));
+      const hh = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), uh)));
+      return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D];
+    }
+    const [h, c] = state;
+    const [i, f, g, o] = tf.split(tf.add(xw, tf.matMul(h, U)), 4, 1);
+    const c2 = tf.add(tf.mul(tf.sigmoid(tf.add(f, 1)), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
+    return [tf.mul(tf.sigmoid(o), tf.tanh(c2)) as tf.Tensor2D, c2];
+  }
+
+  step(x: tf.Tensor2D, state: CellState): CellState {
+    return this.stepProjected(tf.add(tf.matMul(x, this.kernel()), this.bias()) as tf.Tensor2D, state);
+  }
+}
+
+/** Keeps the old state where mask[b] is false (padding), the new one elsewhere. mask [b, 1] bool. */
+export function keepWhere(mask: tf.Tensor, next: CellState, prev: CellState): CellState {
+  return next.map((n, k) => tf.where(tf.broadcastTo(mask, n.shape), n, prev[k]) as tf.Tensor2D);
+}

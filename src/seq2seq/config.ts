@@ -1,0 +1,46 @@
+// One object describes a seq2seq model; it is saved with the weights and rebuilds the same model.
+
+export type ModelKind = 'baseline' | 'bahdanau' | 'luong';
+export type CellKind = 'gru' | 'lstm';
+export type EncoderKind = 'rnn' | 'birnn' | 'cnn';
+export type LuongScore = 'dot' | 'general';
+
+export interface Seq2SeqConfig {
+  /**
+   * baseline: the source article's encoder–decoder, no attention (encoder's final state starts the decoder);
+   * bahdanau: additive attention, queried with the previous decoder state, context fed into the cell;
+   * luong: dot/general attention queried with the current state, attentional hidden state h̃ = tanh(W_c[c; h]) fed back.
+   */
+  kind: ModelKind;
+  cell: CellKind;
+  encoder: EncoderKind;
+  /** Luong only: 'dot' (needs encoder width = units) or 'general'. */
+  luongScore?: LuongScore;
+  sourceVocabSize: number;
+  targetVocabSize: number;
+  embeddingDim: number;
+  /** Hidden size of encoder and decoder cells. */
+  units: number;
+  /** Bahdanau only: size of the additive score's hidden layer (default units). */
+  attentionUnits?: number;
+  /** Seeds every initializer: the same config gives the same initial weights. */
+  seed: number;
+}
+
+export function validateConfig(c: Seq2SeqConfig): Seq2SeqConfig {
+  const bad = (msg: string) => new Error(`seq2seq config: ${msg}`);
+  if (!['baseline', 'bahdanau', 'luong'].includes(c.kind)) throw bad(`kind must be baseline, bahdanau or luong, not ${JSON.stringify(c.kind)}`);
+  if (!['gru', 'lstm'].includes(c.cell)) throw bad(`cell must be gru or lstm, not ${JSON.stringify(c.cell)}`);
+  if (!['rnn', 'birnn', 'cnn'].includes(c.encoder)) throw bad(`encoder must be rnn, birnn or cnn, not ${JSON.stringify(c.encoder)}`);
+  for (const k of ['sourceVocabSize', 'targetVocabSize', 'embeddingDim', 'units'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw bad(`${k} must be a positive integer, not ${c[k]}`);
+  }
+  if (c.kind === 'luong' && c.luongScore && !['dot', 'general'].includes(c.luongScore)) throw bad(`luongScore must be dot or general, not ${c.luongScore}`);
+  if (c.kind === 'baseline' && c.encoder === 'cnn') throw bad('the baseline needs a recurrent encoder (its final state starts the decoder)');
+  return c;
+}
+
+/** Width of the encoder outputs (the keys/values attention looks at). */
+export function encoderWidth(c: Seq2SeqConfig): number {
+  return c.encoder === 'birnn' ? 2 * c.units : c.units;
+}

@@ -1,0 +1,112 @@
+// A seq2seq model: encoder + decoder, teacher-forced for training, step by step for decoding.
+import { tf } from '../tf';
+import { tidyObject } from '../tidy';
+import { Seq2SeqConfig, validateConfig } from './config';
+import { Decoder, DecoderState, Memory } from './decoder';
+import { Encoder } from './encoder';
+import { WeightStore } from './weights';
+
+export interface ForwardOutput {
+  /** [b, T, V] unnormalised scores for every target position */
+  logits: tf.Tensor3D;
+  /** [b, T, S] attention weights per decoder step (attention models only) */
+  attention?: tf.Tensor3D;
+}
+
+/** Decoding state for one or more hypotheses; it owns all its tensors (see `StepDecoder.dispose`). */
+export interface Seq2SeqDecodeState {
+  dec: DecoderState;
+  mem: Memory;
+}
+
+/** What decoding algorithms (src/decode) drive: one step of the model at a time. */
+export interface StepDecoder<S> {
+  init(batchSize: number): S;
+  step(prevTokens: tf.Tensor1D, state: S): { logProbs: tf.Tensor2D; state: S; attention?: tf.Tensor2D };
+  /** Rows of `state` in the given order (repeats allowed): beam search reorders and copies hypotheses. */
+  select(state: S, indices: number[]): S;
+  dispose(state: S): void;
+}
+
+export class Seq2Seq {
+  readonly config: Seq2SeqConfig;
+  readonly weights: WeightStore;
+  private readonly encoder: Encoder;
+  private readonly decoder: Decoder;
+
+  constructor(config: Seq2SeqConfig) {
+    this.config = validateConfig({ ...config });
+    this.weights = new WeightStore(config.seed);
+    this.encoder = new Encoder(this.config, this.weights);
+    this.decoder = new Decoder(this.config, this.weights);
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.weights.entries().map(([, v]) => v);
+  }
+
+  countParams(): number {
+    return this.trainableVariables.reduce((n, v) => n + v.size, 0);
+  }
+
+  /**
+   * Teacher forcing: the decoder reads the true previous token at every step.
+   * source int32 [b, S], sourceMask bool [b, S], targetIn int32 [b, T] (<s> y_1 … y_{T-1}).
+   */
+  forward(source: tf.Tensor2D, sourceMask: tf.Tensor2D, targetIn: tf.Tensor2D, opts: { attention?: boolean } = {}): ForwardOutput {
+    return tidyObject(() => {
+      const enc = this.encoder.encode(source, sourceMask); // outputs [b, S, D]
+      const mem = this.decoder.memory(enc);
+      let state = this.decoder.initialState(enc);
+      const ys = tf.unstack(this.decoder.embed(targetIn), 1) as tf.Tensor2D[]; // T × [b, E]
+      const logits: tf.Tensor2D[] = [];
+      const weights: tf.Tensor2D[] = [];
+      for (const y of ys) {
+        const out = this.decoder.step(y, state, mem);
+        logits.push(out.logits);
+        if (out.weights) weights.push(out.weights);
+        state = out.state;
+      }
+      const result: ForwardOutput = { logits: tf.stack(logits, 1) as tf.Tensor3D }; // [b, T, V]
+      if (opts.attention && weights.length) result.attention = tf.stack(weights, 1) as tf.Tensor3D; // [b, T, S]
+      return result;
+    });
+  }
+
+  /**
+   * A step decoder over these sources (batch b): `init(b)` encodes them and starts b hypotheses. Every
+   * state owns its tensors (the encoder memory is shared by reference counting), so dispose each one.
+   */
+  stepDecoder(source: tf.Tensor2D, sourceMask: tf.Tensor2D): StepDecoder<Seq2SeqDecodeState> {
+    const b = source.shape[0];
+    const tensors = (s: Seq2SeqDecodeState): tf.Tensor[] => [...s.dec.cell, ...(s.dec.feed ? [s.dec.feed] : []), s.mem.values, s.mem.keys, s.mem.mask];
+    const map = (s: Seq2SeqDecodeState, f: (t: tf.Tensor) => tf.Tensor): Seq2SeqDecodeState => ({
+      dec: { cell: s.dec.cell.map((t) => f(t) as tf.Tensor2D), feed: s.dec.feed ? (f(s.dec.feed) as tf.Tensor2D) : undefined },
+      mem: { values: f(s.mem.values) as tf.Tensor3D, keys: f(s.mem.keys) as tf.Tensor3D, mask: f(s.mem.mask) as tf.Tensor3D },
+    });
+    return {
+      init: (n) => {
+        if (n !== b) throw new Error(`stepDecoder.init: the decoder was built for ${b} sources, asked for ${n}`);
+        return tidyObject(() => {
+          const enc = this.encoder.encode(source, sourceMask);
+          return { dec: this.decoder.initialState(enc), mem: this.decoder.memory(enc) };
+        });
+      },
+      step: (prev, s) =>
+        tidyObject(() => {
+          const out = this.decoder.step(this.decoder.embed(prev) as tf.Tensor2D, s.dec, s.mem);
+          return {
+            logProbs: tf.logSoftmax(out.logits) as tf.Tensor2D,
+            attention: out.weights,
+            state: { dec: out.state, mem: map(s, (t) => t.clone()).mem },
+          };
+        }),
+      select: (s, indices) => tidyObject(() => map(s, (t) => tf.gather(t, tf.tensor1d(indices, 'int32')))),
+      dispose: (s) => tf.dispose(tensors(s)),
+    };
+  }
+
+  dispose(): void {
+    this.weights.dispose();
+  }
+}

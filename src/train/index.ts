@@ -1,0 +1,3 @@
+// Training: masked loss/accuracy, gradient clipping, the training loop.
+export { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
+export { evaluate, train, type EpochLog, type TrainConfig, type TrainResult } from './trainer';

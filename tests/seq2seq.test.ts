@@ -1,0 +1,100 @@
+// Seq2seq models: shapes, masks, parameter counts, save/load, config errors, a tiny overfit.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { charTokenizer, loadModel, makeBatch, disposeBatch, saveModel, Seq2Seq, tf, train, Vocabulary, type Seq2SeqConfig } from '../src';
+
+const base = { sourceVocabSize: 11, targetVocabSize: 7, embeddingDim: 6, units: 8, seed: 5 };
+const variants: Seq2SeqConfig[] = [
+  { ...base, kind: 'baseline', cell: 'lstm', encoder: 'rnn' },
+  { ...base, kind: 'baseline', cell: 'gru', encoder: 'birnn' },
+  { ...base, kind: 'bahdanau', cell: 'gru', encoder: 'rnn' },
+  { ...base, kind: 'bahdanau', cell: 'lstm', encoder: 'birnn' },
+  { ...base, kind: 'bahdanau', cell: 'gru', encoder: 'cnn' },
+  { ...base, kind: 'luong', cell: 'gru', encoder: 'rnn', luongScore: 'dot' },
+  { ...base, kind: 'luong', cell: 'lstm', encoder: 'birnn', luongScore: 'general' },
+];
+const name = (c: Seq2SeqConfig) => `${c.kind}/${c.cell}/${c.encoder}${c.luongScore ? '/' + c.luongScore : ''}`;
+
+// batch of 2: the second source has 2 padding positions
+const examples = [{ source: [4, 5, 6, 7], target: [3, 4, 5] }, { source: [8, 9], target: [6] }];
+
+for (const cfg of variants) {
+  test(`${name(cfg)}: logits [b, T, V]; attention rows sum to 1 with nothing on padding; padding content is ignored`, () => {
+    const model = new Seq2Seq(cfg);
+    const b = makeBatch(examples);
+    const { logits, attention } = model.forward(b.source, b.sourceMask, b.targetIn, { attention: true });
+    assert.deepEqual(logits.shape, [2, 4, 7]);
+    if (cfg.kind === 'baseline') assert.equal(attention, undefined);
+    else {
+      assert.deepEqual(attention!.shape, [2, 4, 4]);
+      const a = attention!.arraySync() as number[][][];
+      for (const row of a.flat()) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5);
+      for (const row of a[1]) assert.deepEqual(row.slice(2), [0, 0]);
+    }
+    // different token ids in the padded positions must not change anything
+    const noisy = tf.tensor2d([[4, 5, 6, 7], [8, 9, 10, 3]], undefined, 'int32');
+    const again = model.forward(noisy, b.sourceMask, b.targetIn).logits;
+    assert.ok(tf.max(tf.abs(tf.sub(again, logits))).dataSync()[0] < 1e-5, 'padding leaked into the outputs');
+    tf.dispose([logits, again, noisy, ...(attention ? [attention] : [])]);
+    disposeBatch(b);
+    model.dispose();
+  });
+}
+
+test('parameter count of a GRU baseline matches the formula', () => {
+  const m = new Seq2Seq({ ...base, kind: 'baseline', cell: 'gru', encoder: 'rnn' });
+  const { sourceVocabSize: Vs, targetVocabSize: Vt, embeddingDim: E, units: u } = base;
+  const gru = (inp: number) => 3 * u * (inp + u + 1);
+  assert.equal(m.countParams(), Vs * E + gru(E) + Vt * E + gru(E) + u * Vt + Vt);
+  m.dispose();
+});
+
+test('config errors name the problem', () => {
+  assert.throws(() => new Seq2Seq({ ...base, kind: 'luong', cell: 'gru', encoder: 'birnn', luongScore: 'dot' }), /Luong dot scores need encoder width 16 = units 8/);
+  assert.throws(() => new Seq2Seq({ ...base, kind: 'baseline', cell: 'gru', encoder: 'cnn' }), /baseline needs a recurrent encoder/);
+  assert.throws(() => new Seq2Seq({ ...base, kind: 'transformer' as 'luong', cell: 'gru', encoder: 'rnn' }), /kind must be baseline, bahdanau or luong/);
+  assert.throws(() => new Seq2Seq({ ...base, units: 0, kind: 'luong', cell: 'gru', encoder: 'rnn' }), /units must be a positive integer/);
+});
+
+test('save to a folder and load: same outputs, config, vocabularies and tokenizers', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-model-'));
+  try {
+    const model = new Seq2Seq({ ...base, kind: 'bahdanau', cell: 'lstm', encoder: 'birnn' });
+    const vs = Vocabulary.build([['a', 'b', 'c', 'd', 'e', 'f', 'g']]);
+    const vt = Vocabulary.build([['x', 'y', 'z']]);
+    await saveModel(dir, { model, sourceVocab: vs, targetVocab: vt, sourceTokenizer: charTokenizer(), targetTokenizer: charTokenizer({ lowercase: true }) });
+    assert.ok(fs.existsSync(path.join(dir, 'model.json')) && fs.existsSync(path.join(dir, 'weights.bin')));
+    const loaded = await loadModel(dir);
+    assert.deepEqual(loaded.model.config, model.config);
+    assert.deepEqual(loaded.sourceVocab.tokens, vs.tokens);
+    assert.deepEqual(loaded.targetTokenizer.spec, { lowercase: true, type: 'char' });
+    const b = makeBatch(examples);
+    const a1 = model.forward(b.source, b.sourceMask, b.targetIn).logits;
+    const a2 = loaded.model.forward(b.source, b.sourceMask, b.targetIn).logits;
+    assert.deepEqual(Array.from(a1.dataSync()), Array.from(a2.dataSync()));
+    tf.dispose([a1, a2]);
+    disposeBatch(b);
+    await assert.rejects(saveModel(dir, { model, sourceVocab: vt, targetVocab: vt, sourceTokenizer: charTokenizer(), targetTokenizer: charTokenizer() }), /vocabulary sizes 7\/7 do not match the model's 11\/7/);
+    await assert.rejects(loadModel(path.join(dir, 'nope')), /no model at .*nope/);
+    model.dispose();
+    loaded.model.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a tiny Bahdanau model overfits 8 reversal examples to near-zero loss', async () => {
+  const data = ['abc', 'bca', 'cab', 'abcd', 'dcb', 'bd', 'cdab', 'adc'].map((s) => {
+    const ids = Array.from(s, (ch) => 4 + ch.charCodeAt(0) - 97);
+    return { source: ids, target: [...ids].reverse() };
+  });
+  const model = new Seq2Seq({ kind: 'bahdanau', cell: 'gru', encoder: 'rnn', sourceVocabSize: 8, targetVocabSize: 8, embeddingDim: 16, units: 32, seed: 1 });
+  const r = await train(model, { train: data }, { epochs: 150, batchSize: 8, seed: 1, learningRate: 0.02, progress: 'silent' });
+  const last = r.history.at(-1)!;
+  assert.ok(last.loss < 0.05, `final loss ${last.loss}`);
+  assert.equal(last.accuracy, 1);
+  model.dispose();
+});

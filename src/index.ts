@@ -13,3 +13,4 @@ export { createProgress, notebookProgress, textProgress, type ProgressReporter, 
 export * from './seq2seq';
 export * from './train';
 export * from './decode';
+export * from './metrics';

@@ -18,3 +18,10 @@ test('declarationSource names what exists when the name is wrong, and the path w
   assert.throws(() => declarationSource('src/backend.ts', 'nope'), /declares no top-level "nope".*backendReport/);
   assert.throws(() => declarationSource('src/missing.ts', 'x'), /no file src\/missing\.ts/);
 });
+
+test('declarationSource finds class members as Class.member, dedented', () => {
+  const code = declarationSource('src/seq2seq/decoder.ts', 'Decoder.step');
+  assert.match(code, /^\/\*\* One step from the previous token's embedding/);
+  assert.match(code, /^step\(y: tf\.Tensor2D/m);
+  assert.throws(() => declarationSource('src/seq2seq/decoder.ts', 'Decoder.nope'), /class Decoder in src\/seq2seq\/decoder\.ts has no member "nope"; it has: .*step/);
+});

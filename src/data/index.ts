@@ -10,3 +10,4 @@ export { batches, batchIndices, disposeBatch, makeBatch, padSequences, type Batc
 export { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset, type Dataset, type DatasetMeta, type DatasetName } from './datasets';
 export { encodeSplits, type EncodedSplits } from './encode';
 export { pairsFrame } from './frame';
+export { prepareTask, tokenizersFor, type Task } from './tasks';

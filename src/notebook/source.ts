@@ -10,21 +10,39 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /**
  * The source text (with its doc comment) of a top-level declaration named `name` in `file`, a path
- * relative to the repository root such as 'src/backend.ts'. Throws with the names that do exist.
+ * relative to the repository root such as 'src/backend.ts', or of a class member: 'Class.method'.
+ * Throws with the names that do exist.
  */
 export function declarationSource(file: string, name: string): string {
   const full = path.resolve(ROOT, file);
   if (!fs.existsSync(full)) throw new Error(`declarationSource: no file ${file} (looked in ${full})`);
   const text = fs.readFileSync(full, 'utf8');
   const sf = ts.createSourceFile(full, text, ts.ScriptTarget.Latest, true);
+  const [top, member] = name.split('.');
   const names: string[] = [];
   for (const stmt of sf.statements) {
     for (const n of declaredNames(stmt)) {
       names.push(n);
-      if (n === name) return text.slice(stmt.getFullStart(), stmt.getEnd()).replace(/^\s*\n/, '').trimEnd();
+      if (n !== top) continue;
+      if (!member) return slice(text, stmt);
+      if (!ts.isClassDeclaration(stmt)) throw new Error(`declarationSource: ${top} in ${file} is not a class`);
+      const members = stmt.members.map((m) => (ts.isConstructorDeclaration(m) ? 'constructor' : m.name && ts.isIdentifier(m.name) ? m.name.text : ''));
+      const i = members.indexOf(member);
+      if (i < 0) throw new Error(`declarationSource: class ${top} in ${file} has no member "${member}"; it has: ${members.filter(Boolean).join(', ')}`);
+      return dedent(slice(text, stmt.members[i]));
     }
   }
-  throw new Error(`declarationSource: ${file} declares no top-level "${name}"; it declares: ${names.join(', ')}`);
+  throw new Error(`declarationSource: ${file} declares no top-level "${top}"; it declares: ${names.join(', ')}`);
+}
+
+function slice(text: string, node: ts.Node): string {
+  return text.slice(node.getFullStart(), node.getEnd()).replace(/^\s*\n/, '').trimEnd();
+}
+
+function dedent(code: string): string {
+  const lines = code.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
 }
 
 function declaredNames(stmt: ts.Statement): string[] {

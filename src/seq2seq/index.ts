@@ -2,3 +2,4 @@
 export { encoderWidth, validateConfig, type CellKind, type EncoderKind, type LuongScore, type ModelKind, type Seq2SeqConfig } from './config';
 export { Seq2Seq, type ForwardOutput, type Seq2SeqDecodeState, type StepDecoder } from './model';
 export { loadModel, MODEL_FORMAT, saveModel, type ModelBundle } from './io';
+export { translate, type Translation, type TranslateOptions } from './translate';

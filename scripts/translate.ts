@@ -1,0 +1,32 @@
+// npm run translate -- <model folder> "text" ["more text" ...] [--beam K]
+import { loadModel, translate } from '../src';
+
+function fail(msg: string): never {
+  console.error(`translate: ${msg}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let beam = 1;
+  const bi = args.indexOf('--beam');
+  if (bi >= 0) {
+    beam = Number(args[bi + 1]);
+    if (!Number.isInteger(beam) || beam < 1) fail(`--beam needs a positive integer, not ${JSON.stringify(args[bi + 1])}`);
+    args.splice(bi, 2);
+  }
+  const [dir, ...texts] = args;
+  if (!dir) fail('usage: npm run translate -- <model folder> "text" ["more text" ...] [--beam K]');
+  if (texts.length === 0) fail('nothing to translate: give the text after the model folder');
+  texts.forEach((t, i) => {
+    if (t.trim() === '') fail(`input ${i + 1} is empty`);
+  });
+  const bundle = await loadModel(dir);
+  for (const [i, t] of texts.entries()) {
+    const unknown = bundle.sourceTokenizer.tokenize(t).filter((tok) => !bundle.sourceVocab.has(tok));
+    if (unknown.length) console.error(`translate: input ${i + 1}: ${unknown.length} token(s) not in the model's vocabulary, read as <unk>: ${unknown.slice(0, 8).map((u) => JSON.stringify(u)).join(' ')}`);
+  }
+  for (const r of translate(bundle, texts, { beam })) console.log(`${r.source}\t${r.text}${r.finished ? '' : '\t(stopped at the length limit)'}`);
+}
+
+main().catch((e) => fail((e as Error).message));

@@ -1,8 +1,10 @@
 // `npm install` runs this (package.json "postinstall"): the whole set-up after node packages are in.
 //   1. .venv with pinned JupyterLab + nbclient, tslab kernel registered in it;
 //   2. the native TensorFlow backend for tfjs-node (download, or the tensorflow-cpu wheel offline);
-//   3. a check that the library loads on the native backend, printed loudly.
+//   3. Debian's chromium for the real-browser test (apt, when root and it is missing);
+//   4. a check that the library loads on the native backend, printed loudly.
 // Each step skips what is already done, so a second `npm install` is quick.
+import { ensureChromium } from './lib/chromium';
 import { ensureNativeBackend, probeBackend } from './lib/native-backend';
 import { ensureVenv } from './lib/python-env';
 import { log, seconds, SetupError } from './lib/shell';
@@ -24,6 +26,7 @@ function main(): void {
   if (major < 20) throw new SetupError(`Node ${process.versions.node} is too old; the workbook needs Node 20 or newer.`);
   ensureVenv();
   ensureNativeBackend();
+  ensureChromium();
   const probe = probeBackend();
   log('setup', `done in ${seconds(start)}. TensorFlow.js backend: ${probe.backend}. Next: npm start (or npm test).`);
 }

@@ -14,3 +14,4 @@ export * from './seq2seq';
 export * from './train';
 export * from './decode';
 export * from './metrics';
+export { ShapeChecker } from './shape-checker';

@@ -62,6 +62,9 @@ test('maskedSoftmax is stable for huge scores and gives masked entries zero grad
   const gv = g.dataSync();
   assert.ok(gv.every(Number.isFinite));
   assert.equal(gv[2], 0);
+  // real scores far below a masked one must not overflow exp() at the masked position
+  const low = maskedSoftmax(tf.tensor2d([[-1000, 5, -999]]), tf.tensor2d([[1, 0, 1]], undefined, 'bool'));
+  close(low, [[1 / (1 + Math.E), 0, Math.E / (1 + Math.E)]]);
   const empty = tf.grad((x: tf.Tensor) => tf.sum(maskedSoftmax(x, tf.zeros([1, 3], 'bool'))))(e);
   assert.deepEqual(Array.from(empty.dataSync()), [0, 0, 0]);
 });

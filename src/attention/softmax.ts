@@ -18,10 +18,11 @@ export function maskedSoftmax(scores: tf.Tensor, mask?: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const m = tf.broadcastTo(mask.cast('bool'), scores.shape);
     const anyAllowed = tf.any(m, -1, true); // [..., 1]; false for an empty row
-    const allowed = tf.where(m, scores, tf.zerosLike(scores)); // masked entries out of the gradient
     const rowMax = tf.max(tf.where(m, scores, tf.fill(scores.shape, -Infinity)), -1, true); // [..., 1]
     const shift = tf.where(anyAllowed, rowMax, tf.zerosLike(rowMax)); // softmax is shift-invariant
-    const e = tf.mul(tf.exp(tf.sub(allowed, shift)), m.cast('float32'));
+    // e − c ≤ 0 where allowed; 0 (not e − c, which can overflow exp) where masked: out of the gradient too
+    const z = tf.where(m, tf.sub(scores, shift), tf.zerosLike(scores));
+    const e = tf.mul(tf.exp(z), m.cast('float32'));
     const total = tf.sum(e, -1, true);
     return tf.div(e, tf.where(anyAllowed, total, tf.onesLike(total)));
   });

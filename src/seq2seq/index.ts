@@ -3,3 +3,4 @@ export { encoderWidth, validateConfig, type CellKind, type EncoderKind, type Luo
 export { Seq2Seq, type ForwardOutput, type Seq2SeqDecodeState, type StepDecoder } from './model';
 export { loadModel, MODEL_FORMAT, saveModel, type ModelBundle } from './io';
 export { translate, type Translation, type TranslateOptions } from './translate';
+export type { Encoded } from './encoder';

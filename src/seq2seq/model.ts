@@ -3,7 +3,7 @@ import { tf } from '../tf';
 import { tidyObject } from '../tidy';
 import { Seq2SeqConfig, validateConfig } from './config';
 import { Decoder, DecoderState, Memory } from './decoder';
-import { Encoder } from './encoder';
+import { Encoded, Encoder } from './encoder';
 import { WeightStore } from './weights';
 
 export interface ForwardOutput {
@@ -47,6 +47,11 @@ export class Seq2Seq {
 
   countParams(): number {
     return this.trainableVariables.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** The encoder alone: outputs h_1..h_S [b, S, D] and the decoder's initial state (what attention looks at). */
+  encode(source: tf.Tensor2D, sourceMask: tf.Tensor2D): Encoded {
+    return tidyObject(() => this.encoder.encode(source, sourceMask));
   }
 
   /**

@@ -9,6 +9,7 @@ test('attentionHeatmap: weights as z, keys on x, queries on y (top to bottom), v
   assert.deepEqual(t.z, [[0.2, 0.8], [1, 0]]);
   assert.deepEqual([t.x, t.y], [['the', 'cat'], ['le', 'chat']]);
   assert.deepEqual([t.zmin, t.zmax], [0, 1]);
+  assert.equal((fig.data[0] as { reversescale?: boolean }).reversescale, true, 'heavy weights dark');
   assert.equal((fig.layout?.yaxis as { autorange: string }).autorange, 'reversed');
   assert.deepEqual(fig.layout?.title, { text: 't' });
 });

@@ -41,6 +41,7 @@ function trace(p: HeatmapPanel, axis: number, showscale: boolean): Data {
     zmin: 0,
     zmax: 1,
     colorscale: 'Blues',
+    reversescale: true, // plotly's Blues runs dark to light; attention reads better with heavy weights dark
     showscale,
     xaxis: `x${suffix}`,
     yaxis: `y${suffix}`,

@@ -1,0 +1,54 @@
+// npm run train / npm run translate: clear errors for a missing model or config, empty input, unknown tokens.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { charTokenizer, saveModel, Seq2Seq, Vocabulary } from '../src';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const cli = (script: string, ...args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, 'build', 'scripts', `${script}.js`), ...args], { encoding: 'utf8', cwd: ROOT });
+
+test('translate: usage, missing model, empty input', () => {
+  assert.match(cli('translate').stderr, /usage: npm run translate -- <model folder> "text"/);
+  const missing = cli('translate', 'no/such/model', 'hello');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /translate: loadModel: no model at no\/such\/model .*train one with npm run train/);
+  assert.match(cli('translate', 'no/such/model').stderr, /nothing to translate/);
+  assert.match(cli('translate', 'no/such/model', '  ').stderr, /input 1 is empty/);
+  assert.match(cli('translate', 'x', 'y', '--beam', '0').stderr, /--beam needs a positive integer/);
+});
+
+test('translate: a saved model answers, and unknown source tokens are reported', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-cli-'));
+  try {
+    const src = Vocabulary.build([Array.from('abc')]);
+    const tgt = Vocabulary.build([Array.from('xyz')]);
+    const model = new Seq2Seq({ kind: 'luong', cell: 'gru', encoder: 'rnn', sourceVocabSize: src.size, targetVocabSize: tgt.size, embeddingDim: 4, units: 8, seed: 1 });
+    await saveModel(dir, { model, sourceVocab: src, targetVocab: tgt, sourceTokenizer: charTokenizer(), targetTokenizer: charTokenizer() });
+    model.dispose();
+    const r = cli('translate', dir, 'abc', 'abq', '--beam', '2');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 2);
+    assert.match(r.stdout, /^abc\t/m);
+    assert.match(r.stderr, /input 2: 1 token\(s\) not in the model's vocabulary, read as <unk>: "q"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('train: usage, missing or invalid config', () => {
+  assert.match(cli('train').stderr, /usage: npm run train -- <config.json>/);
+  assert.match(cli('train', 'nope.json').stderr, /no config file nope\.json/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-cfg-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"dataset": "klingon"}');
+    assert.match(cli('train', path.join(dir, 'bad.json')).stderr, /"dataset" must be one of dates, phrases-fr, phrases-zh, reverse/);
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{');
+    assert.match(cli('train', path.join(dir, 'broken.json')).stderr, /is not valid JSON/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

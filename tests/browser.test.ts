@@ -5,9 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { freePort } from './support/net';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,16 +43,6 @@ function writeNotebook(): void {
   fs.writeFileSync(NOTEBOOK, JSON.stringify(nb, null, 1));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 test('in headless Chromium, a notebook runs, plots render inline, progress updates in place, the saved file stays small', { timeout: 240_000 }, async (t) => {
   if (!fs.existsSync(CHROMIUM)) {

@@ -1,22 +1,12 @@
 // `npm start` serves JupyterLab on 127.0.0.1 with token auth and the tslab kernel listed.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { freePort } from './support/net';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function waitFor(url: string, headers: Record<string, string>, ms: number): Promise<Response> {
   const deadline = Date.now() + ms;

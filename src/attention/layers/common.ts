@@ -50,3 +50,9 @@ export function checkMask(layer: string, name: string, mask: tf.Tensor | undefin
 export function shapeList(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {
   return Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
 }
+
+/** Keras' rule for the output mask: the attention output keeps the query's mask; the weights output has none. */
+export function queryOutputMask(mask: tf.Tensor | tf.Tensor[] | undefined, withScores: boolean): tf.Tensor | tf.Tensor[] {
+  const queryMask = Array.isArray(mask) ? mask[0] ?? null : null;
+  return (withScores ? [queryMask, null] : queryMask) as tf.Tensor | tf.Tensor[];
+}

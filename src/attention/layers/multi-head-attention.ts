@@ -3,7 +3,7 @@ import { tf } from '../../tf';
 import { causalMask } from '../masks';
 import { describe } from '../shapes';
 import { maskedSoftmax } from '../softmax';
-import { AttentionCallArgs, checkMask, SERIALIZATION_PACKAGE, shapeList, splitInputs, splitMasks } from './common';
+import { AttentionCallArgs, checkMask, queryOutputMask, SERIALIZATION_PACKAGE, shapeList, splitInputs, splitMasks } from './common';
 
 export interface MultiHeadAttentionLayerArgs {
   numHeads: number;
@@ -157,10 +157,8 @@ export class MultiHeadAttention extends tf.layers.Layer {
     return this.returnAttentionScores ? [out, [q[0], this.numHeads, q[1], v[1]]] : out;
   }
 
-  /** Like Keras: the output keeps the query's mask. */
   override computeMask(inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
-    const queryMask = Array.isArray(mask) ? mask[0] ?? null : null;
-    return (this.returnedScores ? [queryMask, null] : queryMask) as tf.Tensor | tf.Tensor[];
+    return queryOutputMask(mask, this.returnedScores);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -4,10 +4,11 @@ import { tf } from '../tf';
 /**
  * Softmax over the last axis, ignoring masked-out entries:
  *
- *   α_ij = m_ij exp(e_ij − c_i) / Σ_k m_ik exp(e_ik − c_i),   c_i = max_{k: m_ik} e_ik
+ *   α_ij = m_ij exp(e_ij) / Σ_k m_ik exp(e_ik)
  *
- * Subtracting the row maximum c_i keeps exp from overflowing. A row with no allowed entry returns
- * all zeros (never NaN). Masked entries get exactly zero weight and zero gradient.
+ * computed as m ⊙ softmax(e − 10⁹ (1 − m)): masked entries fall 10⁹ below the rest, so exp() gives them
+ * exactly zero weight and zero gradient, and tf.softmax subtracts the row maximum, so nothing overflows.
+ * A row with no allowed entry returns all zeros (never NaN), where Keras would return a uniform row.
  *
  * @param scores [..., Tv]
  * @param mask   bool, broadcastable to scores; true = attend. Omitted: plain softmax.
@@ -16,14 +17,7 @@ import { tf } from '../tf';
 export function maskedSoftmax(scores: tf.Tensor, mask?: tf.Tensor): tf.Tensor {
   if (!mask) return tf.softmax(scores);
   return tf.tidy(() => {
-    const m = tf.broadcastTo(mask.cast('bool'), scores.shape);
-    const anyAllowed = tf.any(m, -1, true); // [..., 1]; false for an empty row
-    const rowMax = tf.max(tf.where(m, scores, tf.fill(scores.shape, -Infinity)), -1, true); // [..., 1]
-    const shift = tf.where(anyAllowed, rowMax, tf.zerosLike(rowMax)); // softmax is shift-invariant
-    // e − c ≤ 0 where allowed; 0 (not e − c, which can overflow exp) where masked: out of the gradient too
-    const z = tf.where(m, tf.sub(scores, shift), tf.zerosLike(scores));
-    const e = tf.mul(tf.exp(z), m.cast('float32'));
-    const total = tf.sum(e, -1, true);
-    return tf.div(e, tf.where(anyAllowed, total, tf.onesLike(total)));
+    const m = mask.cast('float32');
+    return tf.mul(tf.softmax(tf.add(scores, tf.mul(tf.sub(1, m), -1e9))), m);
   });
 }

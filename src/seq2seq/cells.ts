@@ -43,21 +43,39 @@ export class Cell {
    */
   stepProjected(xw: tf.Tensor2D, state: CellState): CellState {
     const u = this.units;
-    const U = this.recurrent();
     if (this.kind === 'gru') {
       const [h] = state;
-      const [uzr, uh] = tf.split(U, [2 * u, u], 1);
-      const [xz, xr, xh] = tf.split(xw, 3, 1);
-      const [hz, hr] = tf.split(tf.matMul(h, uzr), 2, 1);
-      const z = tf.sigmoid(tf.add(xz, hz));
-      const r = tf.sigmoid(tf.add(xr, hr));
+      const [uzr, uh] = this.recurrentSplit();
+      const [xzr, xh] = tf.split(xw, [2 * u, u], 1);
+      const [z, r] = tf.split(tf.sigmoid(tf.add(xzr, tf.matMul(h, uzr))), 2, 1); // update and reset gates together
       const hh = tf.tanh(tf.add(xh, tf.matMul(tf.mul(r, h), uh)));
-      return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D];
+      return [tf.add(hh, tf.mul(z, tf.sub(h, hh))) as tf.Tensor2D]; // z ⊙ h + (1 − z) ⊙ h̃
     }
     const [h, c] = state;
-    const [i, f, g, o] = tf.split(tf.add(xw, tf.matMul(h, U)), 4, 1);
+    const [i, f, g, o] = tf.split(tf.add(xw, tf.matMul(h, this.recurrent())), 4, 1);
     const c2 = tf.add(tf.mul(tf.sigmoid(tf.add(f, 1)), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
     return [tf.mul(tf.sigmoid(o), tf.tanh(c2)) as tf.Tensor2D, c2];
+  }
+
+  /**
+   * U split into [U_z U_r] and U_h, once per sequence rather than once per step: the caller runs the
+   * steps of one sequence inside `withSplitRecurrent`.
+   */
+  private recurrentSplit(): tf.Tensor2D[] {
+    return this.split ?? (tf.split(this.recurrent(), [2 * this.units, this.units], 1) as tf.Tensor2D[]);
+  }
+
+  private split?: tf.Tensor2D[];
+
+  /** Runs `f` with U split once (GRU); the split tensors belong to the surrounding tidy scope. */
+  withSplitRecurrent<T>(f: () => T): T {
+    if (this.kind !== 'gru') return f();
+    this.split = tf.split(this.recurrent(), [2 * this.units, this.units], 1) as tf.Tensor2D[];
+    try {
+      return f();
+    } finally {
+      this.split = undefined;
+    }
   }
 
   step(x: tf.Tensor2D, state: CellState): CellState {

@@ -56,6 +56,11 @@ export class Decoder {
     w.get('output/bias', [V], 'zeros');
   }
 
+  /** Runs a whole teacher-forced sequence of steps with the cell's recurrent kernel split once. */
+  withSplit<T>(f: () => T): T {
+    return this.cell.withSplitRecurrent(f);
+  }
+
   get units(): number {
     return this.cfg.units;
   }

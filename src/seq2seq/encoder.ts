@@ -58,11 +58,13 @@ export class Encoder {
     const m = tf.unstack(mask.expandDims(2), 1) as tf.Tensor2D[]; // S × [b, 1]
     let state = cell.zeroState(b);
     const outputs: tf.Tensor2D[] = new Array(S);
-    for (let i = 0; i < S; i++) {
-      const t = backwards ? S - 1 - i : i;
-      state = keepWhere(m[t], cell.stepProjected(xw[t], state), state);
-      outputs[t] = tf.mul(state[0], m[t].cast('float32')) as tf.Tensor2D;
-    }
+    cell.withSplitRecurrent(() => {
+      for (let i = 0; i < S; i++) {
+        const t = backwards ? S - 1 - i : i;
+        state = keepWhere(m[t], cell.stepProjected(xw[t], state), state);
+        outputs[t] = tf.mul(state[0], m[t].cast('float32')) as tf.Tensor2D;
+      }
+    });
     return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state };
   }
 

@@ -66,12 +66,14 @@ export class Seq2Seq {
       const ys = tf.unstack(this.decoder.embed(targetIn), 1) as tf.Tensor2D[]; // T × [b, E]
       const logits: tf.Tensor2D[] = [];
       const weights: tf.Tensor2D[] = [];
-      for (const y of ys) {
-        const out = this.decoder.step(y, state, mem);
-        logits.push(out.logits);
-        if (out.weights) weights.push(out.weights);
-        state = out.state;
-      }
+      this.decoder.withSplit(() => {
+        for (const y of ys) {
+          const out = this.decoder.step(y, state, mem);
+          logits.push(out.logits);
+          if (out.weights) weights.push(out.weights);
+          state = out.state;
+        }
+      });
       const result: ForwardOutput = { logits: tf.stack(logits, 1) as tf.Tensor3D }; // [b, T, V]
       if (opts.attention && weights.length) result.attention = tf.stack(weights, 1) as tf.Tensor3D; // [b, T, S]
       return result;

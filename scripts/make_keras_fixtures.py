@@ -34,6 +34,26 @@ VALUE_MASK = np.array([[1, 1, 1, 0], [1, 1, 0, 0]], dtype=bool)  # never a fully
 QUERY_MASK = np.array([[1, 1, 0], [1, 0, 0]], dtype=bool)
 
 
+def record(name, layer_name, config, causal, qvk, masks, layer, out, scores, attention_mask=None):
+    """One fixture case: inputs, masks (the key mask, for MultiHeadAttention, equals the value mask), weights, outputs."""
+    q, v, k = qvk
+    given = {"query": QUERY_MASK, "value": VALUE_MASK, "key": VALUE_MASK}
+    return {
+        "name": name,
+        "layer": layer_name,
+        "config": config,
+        "useCausalMask": causal,
+        "inputs": {"query": tolist(q), "value": tolist(v), **({"key": tolist(k)} if k is not None else {})},
+        "masks": {
+            **{m: given[m].tolist() for m in ("query", "value", "key") if m in masks},
+            **({"attention": attention_mask.tolist()} if attention_mask is not None else {}),
+        },
+        "weights": [tolist(w) for w in layer.get_weights()],
+        "output": tolist(out),
+        "scores": tolist(scores),
+    }
+
+
 def attention_case(name, layer_cls, config, use_key, masks, causal, weights):
     q, v = arr(B, TQ, D), arr(B, TV, D)
     k = arr(B, TV, D) if use_key else None
@@ -46,20 +66,7 @@ def attention_case(name, layer_cls, config, use_key, masks, causal, weights):
     if masks:
         mask = [QUERY_MASK if "query" in masks else None, VALUE_MASK if "value" in masks else None]
     out, scores = layer(inputs, mask=mask, return_attention_scores=True, use_causal_mask=causal, training=False)
-    return {
-        "name": name,
-        "layer": layer_cls.__name__,
-        "config": config,
-        "useCausalMask": causal,
-        "inputs": {"query": tolist(q), "value": tolist(v), **({"key": tolist(k)} if use_key else {})},
-        "masks": {
-            **({"query": QUERY_MASK.tolist()} if masks and "query" in masks else {}),
-            **({"value": VALUE_MASK.tolist()} if masks and "value" in masks else {}),
-        },
-        "weights": [tolist(w) for w in layer.get_weights()],
-        "output": tolist(out),
-        "scores": tolist(scores),
-    }
+    return record(name, layer_cls.__name__, config, causal, (q, v, k), masks, layer, out, scores)
 
 
 def mha_case(name, config, use_key, masks, causal, attention_mask=False):
@@ -83,22 +90,7 @@ def mha_case(name, config, use_key, masks, causal, attention_mask=False):
         return_attention_scores=True,
         training=False,
     )
-    return {
-        "name": name,
-        "layer": "MultiHeadAttention",
-        "config": config,
-        "useCausalMask": causal,
-        "inputs": {"query": tolist(q), "value": tolist(v), **({"key": tolist(k)} if use_key else {})},
-        "masks": {
-            **({"query": QUERY_MASK.tolist()} if "query" in masks else {}),
-            **({"value": VALUE_MASK.tolist()} if "value" in masks else {}),
-            **({"key": VALUE_MASK.tolist()} if "key" in masks else {}),
-            **({"attention": am.tolist()} if attention_mask else {}),
-        },
-        "weights": [tolist(w) for w in layer.get_weights()],
-        "output": tolist(out),
-        "scores": tolist(scores),
-    }
+    return record(name, "MultiHeadAttention", config, causal, (q, v, k), masks, layer, out, scores, am)
 
 
 def main(path):

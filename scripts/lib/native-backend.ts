@@ -104,7 +104,6 @@ function addonPath(): string {
 }
 
 function depsConstants(): DepsConstants {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return require(path.join(TFJS_NODE_DIR, 'scripts', 'deps-constants.js')) as DepsConstants;
 }
 

@@ -4,7 +4,6 @@ import type { Pair } from './corpus';
 
 /** Pairs as a DataFrame with columns source, target, line (the first `limit` rows). */
 export function pairsFrame(pairs: readonly Pair[], limit = pairs.length): DataFrame {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const dfd = require('danfojs-node') as typeof import('danfojs-node');
   const rows = pairs.slice(0, limit);
   return new dfd.DataFrame({ source: rows.map((p) => p.source), target: rows.map((p) => p.target), line: rows.map((p) => p.line) });

@@ -1,7 +1,7 @@
 // Encoders: embedding, then a GRU/LSTM (one direction or both) or a small 1-D CNN.
 import { tf } from '../tf';
 import { Cell, CellState, keepWhere } from './cells';
-import { encoderWidth, Seq2SeqConfig } from './config';
+import { Seq2SeqConfig } from './config';
 import type { WeightStore } from './weights';
 
 export interface Encoded {
@@ -79,4 +79,3 @@ export class Encoder {
   }
 }
 
-export { encoderWidth };

@@ -87,9 +87,10 @@ export class Seq2Seq {
   stepDecoder(source: tf.Tensor2D, sourceMask: tf.Tensor2D): StepDecoder<Seq2SeqDecodeState> {
     const b = source.shape[0];
     const tensors = (s: Seq2SeqDecodeState): tf.Tensor[] => [...s.dec.cell, ...(s.dec.feed ? [s.dec.feed] : []), s.mem.values, s.mem.keys, s.mem.mask];
+    const mapMem = (m: Memory, f: (t: tf.Tensor) => tf.Tensor): Memory => ({ values: f(m.values) as tf.Tensor3D, keys: f(m.keys) as tf.Tensor3D, mask: f(m.mask) as tf.Tensor3D });
     const map = (s: Seq2SeqDecodeState, f: (t: tf.Tensor) => tf.Tensor): Seq2SeqDecodeState => ({
       dec: { cell: s.dec.cell.map((t) => f(t) as tf.Tensor2D), feed: s.dec.feed ? (f(s.dec.feed) as tf.Tensor2D) : undefined },
-      mem: { values: f(s.mem.values) as tf.Tensor3D, keys: f(s.mem.keys) as tf.Tensor3D, mask: f(s.mem.mask) as tf.Tensor3D },
+      mem: mapMem(s.mem, f),
     });
     return {
       init: (n) => {
@@ -105,7 +106,7 @@ export class Seq2Seq {
           return {
             logProbs: tf.logSoftmax(out.logits) as tf.Tensor2D,
             attention: out.weights,
-            state: { dec: out.state, mem: map(s, (t) => t.clone()).mem },
+            state: { dec: out.state, mem: mapMem(s.mem, (t) => t.clone()) }, // the memory is shared, by reference count
           };
         }),
       select: (s, indices) => tidyObject(() => map(s, (t) => tf.gather(t, tf.tensor1d(indices, 'int32')))),

@@ -21,10 +21,8 @@ export interface TslabDisplay {
 /** The kernel's display, or undefined outside a tslab cell (CLI, tests). Loaded lazily: tslab pulls in TypeScript. */
 export function notebookDisplay(): TslabDisplay | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
     if (jupyter.lastWriteDisplayData == null) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     return (require('tslab') as { display: TslabDisplay }).display;
   } catch {
     return undefined;

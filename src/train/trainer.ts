@@ -53,21 +53,26 @@ export interface TrainResult {
   msPerStep: number;
 }
 
+/** The values of scalar tensors, which are then disposed. */
+function readScalars(ts: tf.Tensor[]): number[] {
+  return ts.map((t) => {
+    const v = t.dataSync()[0];
+    t.dispose();
+    return v;
+  });
+}
+
 /** Loss and token accuracy over examples, without gradients. */
 export function evaluate(model: Seq2Seq, examples: readonly Example[], batchSize = 128): { loss: number; accuracy: number } {
   let loss = 0;
   let acc = 0;
   let tokens = 0;
   for (const b of batches(examples, { batchSize, seed: 0, shuffle: false, bucket: false })) {
-    const [l, a, n] = tf.tidy(() => {
+    const [l, a, n] = readScalars(tf.tidy(() => {
       const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
       const n = tf.sum(b.targetMask.cast('float32'));
       return [tf.mul(maskedCrossEntropy(logits, b.targetOut, b.targetMask), n), tf.mul(tokenAccuracy(logits, b.targetOut, b.targetMask), n), n];
-    }).map((t) => {
-      const v = t.dataSync()[0];
-      t.dispose();
-      return v;
-    });
+    }));
     loss += l;
     acc += a;
     tokens += n;
@@ -110,7 +115,7 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
       for (const b of batches(data.train, { batchSize: cfg.batchSize, seed: cfg.seed, epoch })) {
         if (step >= steps) break;
         const s0 = performance.now();
-        const [loss, acc, norm] = tf.tidy(() => {
+        const [loss, acc, norm] = readScalars(tf.tidy(() => {
           let accuracy: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
             const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
@@ -120,11 +125,7 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
           const clipped = clip > 0 ? clipByGlobalNorm(grads, clip) : { grads, norm: tf.scalar(0) };
           optimizer.applyGradients(clipped.grads as tf.NamedTensorMap);
           return [value, accuracy!, clipped.norm];
-        }).map((t) => {
-          const v = t.dataSync()[0];
-          t.dispose();
-          return v;
-        });
+        }));
         stepMs += performance.now() - s0;
         stepCount++;
         if (!Number.isFinite(loss)) throw new Error(`train: the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; lower the learning rate or clipNorm`);
@@ -136,7 +137,11 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
         await new Promise((r) => setImmediate(r)); // let the notebook's display messages go out
       }
       const log: EpochLog = { epoch: epoch + 1, loss: lossSum / step, accuracy: accSum / step, learningRate: optimizer.learningRate, seconds: (Date.now() - e0) / 1000, gradNorm: normSum / step };
-      if (hasValid) Object.assign(log, (({ loss, accuracy }) => ({ valLoss: loss, valAccuracy: accuracy }))(evaluate(model, data.valid!)));
+      if (hasValid) {
+        const v = evaluate(model, data.valid!);
+        log.valLoss = v.loss;
+        log.valAccuracy = v.accuracy;
+      }
       history.push(log);
       progress.epochEnd(epoch, { loss: log.loss, valLoss: log.valLoss, accuracy: log.accuracy, valAccuracy: log.valAccuracy });
       await cfg.onEpochEnd?.(log);

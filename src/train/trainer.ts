@@ -80,17 +80,44 @@ export function evaluate(model: Seq2Seq, examples: readonly Example[], batchSize
   return { loss: loss / Math.max(tokens, 1), accuracy: acc / Math.max(tokens, 1) };
 }
 
-function makeOptimizer(cfg: TrainConfig): tf.Optimizer & { learningRate: number } {
+/**
+ * An optimizer whose learning rate the schedule sets, by a typed method, between epochs. tfjs keeps the
+ * rate in a protected field that `applyGradients` reads at every step; these subclasses expose it, so one
+ * optimizer (and Adam's moment estimates, RMSprop's accumulators) lives across all epochs while the rate
+ * changes. (Recreating the optimizer per epoch would restart the moments; carrying them over with
+ * setWeights recomputes Adam's β powers with pow() and changes the numbers.)
+ */
+export interface ScheduledOptimizer extends tf.Optimizer {
+  setLearningRate(rate: number): void;
+}
+class ScheduledAdam extends tf.AdamOptimizer implements ScheduledOptimizer {
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+  }
+}
+class ScheduledRMSProp extends tf.RMSPropOptimizer implements ScheduledOptimizer {
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+  }
+}
+
+/** The configured optimizer with tf.train.adam's / tf.train.rmsprop's defaults (β 0.9/0.999; decay 0.9, no momentum). */
+export function makeOptimizer(cfg: Pick<TrainConfig, 'optimizer'>, rate: number): ScheduledOptimizer {
   const kind = cfg.optimizer ?? 'adam';
-  if (kind === 'adam') return tf.train.adam(cfg.learningRate ?? 0.005) as unknown as tf.Optimizer & { learningRate: number }; // learningRate is read at every applyGradients
-  if (kind === 'rmsprop') return tf.train.rmsprop(cfg.learningRate ?? 0.001) as unknown as tf.Optimizer & { learningRate: number }; // learningRate is read at every applyGradients
+  if (kind === 'adam') return new ScheduledAdam(rate, 0.9, 0.999);
+  if (kind === 'rmsprop') return new ScheduledRMSProp(rate, 0.9, 0);
   throw new Error(`train: optimizer must be adam or rmsprop, not ${JSON.stringify(kind)}`);
+}
+
+/** The learning rate of a 0-based epoch: learningRate · lrDecay^epoch (default rate 0.005 for Adam, 0.001 for RMSprop). */
+export function learningRateAt(cfg: Pick<TrainConfig, 'optimizer' | 'learningRate' | 'lrDecay'>, epoch: number): number {
+  return (cfg.learningRate ?? (cfg.optimizer === 'rmsprop' ? 0.001 : 0.005)) * (cfg.lrDecay ?? 1) ** epoch;
 }
 
 export async function train(model: Seq2Seq, data: { train: readonly Example[]; valid?: readonly Example[] }, cfg: TrainConfig): Promise<TrainResult> {
   if (!(Number.isInteger(cfg.epochs) && cfg.epochs > 0)) throw new Error(`train: epochs must be a positive integer, not ${cfg.epochs}`);
   if (data.train.length === 0) throw new Error('train: no training examples');
-  const optimizer = makeOptimizer(cfg);
+  const optimizer = makeOptimizer(cfg, learningRateAt(cfg, 0));
   const vars = model.trainableVariables;
   const clip = cfg.clipNorm ?? 5;
   const steps = Math.min(Math.ceil(data.train.length / cfg.batchSize), cfg.maxBatchesPerEpoch ?? Infinity);
@@ -107,7 +134,8 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
       const e0 = Date.now();
-      optimizer.learningRate = (cfg.learningRate ?? (cfg.optimizer === 'rmsprop' ? 0.001 : 0.005)) * (cfg.lrDecay ?? 1) ** epoch;
+      const learningRate = learningRateAt(cfg, epoch);
+      optimizer.setLearningRate(learningRate);
       let lossSum = 0;
       let accSum = 0;
       let normSum = 0;
@@ -136,7 +164,7 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
         step++;
         await new Promise((r) => setImmediate(r)); // let the notebook's display messages go out
       }
-      const log: EpochLog = { epoch: epoch + 1, loss: lossSum / step, accuracy: accSum / step, learningRate: optimizer.learningRate, seconds: (Date.now() - e0) / 1000, gradNorm: normSum / step };
+      const log: EpochLog = { epoch: epoch + 1, loss: lossSum / step, accuracy: accSum / step, learningRate, seconds: (Date.now() - e0) / 1000, gradNorm: normSum / step };
       if (hasValid) {
         const v = evaluate(model, data.valid!);
         log.valLoss = v.loss;

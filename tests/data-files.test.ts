@@ -79,3 +79,37 @@ test('CSV errors: unknown column (listing the columns), wrong field count, unter
 test('readUtf8 turns CR and CRLF into LF and drops a BOM', () => {
   assert.equal(readUtf8(file('\ufeffa\r\nb\rc\n')), 'a\nb\nc\n');
 });
+
+test('CSV line numbers are physical lines: a quoted field spanning lines moves the records after it', () => {
+  const f = file('en,fr\n"one\ntwo\nthree",un\nb,c\n"x\ny",z,extra\nd,e\n', '.csv');
+  assert.throws(() => readTablePairs(f, { source: 'en', target: 'fr' }), new RegExp(`${path.basename(f)}:6: expected 2 columns as in the header, found 3`));
+  const { pairs, report } = readTablePairs(f, { source: 'en', target: 'fr', skipBadLines: true });
+  assert.deepEqual(pairs.map((p) => [p.source, p.line]), [['one\ntwo\nthree', 2], ['b', 5], ['d', 8]]);
+  assert.deepEqual(report, { file: f, records: 4, kept: 3, skipped: { 'wrong column count': 1 } });
+  const long = file(`en,fr\na,b\n"${'x'.repeat(20)}\n${'y'.repeat(20)}",c\n`, '.csv');
+  assert.throws(() => readTablePairs(long, { source: 'en', target: 'fr', maxLineLength: 40 }), /:3: record of 45 characters exceeds maxLineLength 40/);
+  const unclosed = file('en,fr\na,b\nc,"d\ne\nf,g\n', '.csv');
+  assert.throws(() => readTablePairs(unclosed, { source: 'en', target: 'fr', skipBadLines: true }), new RegExp(`${path.basename(unclosed)}:3: unterminated quoted field`));
+});
+
+test('CSV bad quotes: an error naming file:line; a stray quote in an unquoted field is a counted skip', () => {
+  const closing = file('en,fr\na,b\n"c"x,d\ne,f\n', '.csv');
+  for (const skipBadLines of [false, true]) {
+    assert.throws(() => readTablePairs(closing, { source: 'en', target: 'fr', skipBadLines }), (e: unknown) =>
+      e instanceof DataFileError && e.line === 3 && e.message.startsWith(`${closing}:3: text after the closing quote of a quoted field (field 1)`));
+  }
+  const stray = file('en,fr\na,b\nsay "hi" twice "",dis\ne,f\n', '.csv');
+  assert.throws(() => readTablePairs(stray, { source: 'en', target: 'fr' }), new RegExp(`${path.basename(stray)}:3: quote inside an unquoted field \\(field 1\\).*\\(pass \\{ skipBadLines: true \\}`));
+  const { pairs, report } = readTablePairs(stray, { source: 'en', target: 'fr', skipBadLines: true });
+  assert.deepEqual(pairs.map((p) => [p.source, p.line]), [['a', 2], ['e', 4]]);
+  assert.deepEqual(report, { file: stray, records: 3, kept: 2, skipped: { 'bad quote': 1 } });
+  assert.throws(() => readTablePairs(file('en,f"r\na,b\n', '.csv'), { source: 'en', target: 'fr', skipBadLines: true }), /:1: header: quote inside an unquoted field \(field 2\)/);
+  assert.throws(() => parseDelimited('a', '"'), /delimiter "\\"": expected one character other than a quote or a newline/);
+});
+
+test('CSV files are read strictly too: invalid UTF-8 names the line; BOM and CRLF (also inside quotes) handled', () => {
+  const latin1 = file(Buffer.concat([Buffer.from('en,fr\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2c, 0x78, 0x0a])]), '.csv');
+  assert.throws(() => readTablePairs(latin1, { source: 'en', target: 'fr' }), new RegExp(`${path.basename(latin1)}:2: invalid UTF-8`));
+  const { pairs } = readTablePairs(file('\ufeffen,fr\r\n"a\r\nb",c\r\nd,e\r\n', '.csv'), { source: 'en', target: 'fr' });
+  assert.deepEqual(pairs.map((p) => [p.source, p.target, p.line]), [['a\nb', 'c', 2], ['d', 'e', 4]]);
+});

@@ -2,6 +2,7 @@
 // header: the fra.txt of many seq2seq tutorials) and CSV/TSV tables with named columns.
 // Every rejected line is either an error naming the file and line, or (skipBadLines) a counted skip.
 import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { DataFileError, readUtf8, splitLines } from './text-file';
 
 export interface Pair {
@@ -85,6 +86,7 @@ export function readTablePairs(file: string, opts: TableOptions): Loaded {
   const max = opts.maxLineLength ?? 10_000;
   const rows = parseDelimited(readUtf8(file), delimiter, file);
   if (rows.length === 0) throw new DataFileError(file, 1, 'empty file: expected a header row');
+  if (rows[0].badQuote) throw new DataFileError(file, rows[0].line, `header: ${rows[0].badQuote}`);
   const header = rows[0].fields.map((h) => h.trim());
   const si = header.indexOf(opts.source);
   const ti = header.indexOf(opts.target);
@@ -93,7 +95,9 @@ export function readTablePairs(file: string, opts: TableOptions): Loaded {
   }
   for (const row of rows.slice(1)) {
     c.report.records++;
-    if (row.length > max) {
+    if (row.badQuote) {
+      c.bad(row.line, 'bad quote', row.badQuote);
+    } else if (row.length > max) {
       c.bad(row.line, 'line too long', `record of ${row.length} characters exceeds maxLineLength ${max}`);
     } else if (row.fields.length === 1 && row.fields[0].trim() === '') {
       c.bad(row.line, 'blank line', 'blank line');
@@ -108,56 +112,61 @@ export function readTablePairs(file: string, opts: TableOptions): Loaded {
 
 interface Row {
   fields: string[];
+  /** 1-based line where the record starts (for a record with a stray quote: the quote's line). */
   line: number;
-  /** characters in the record */
+  /** characters in the record, without its line end */
   length: number;
+  /** Why the record could not be read (a quote inside an unquoted field); its fields are then empty. */
+  badQuote?: string;
 }
 
-/** Splits delimited text into records and fields, honouring double quotes. */
+/**
+ * Splits delimited text (LF line ends, as from readUtf8) into records and fields with csv-parse, RFC 4180
+ * quoting: "a, b", "say ""hi""", newlines inside quotes. A quote inside an unquoted field spoils only its
+ * record (returned with `badQuote`); text after a closing quote or a quote never closed leaves the rest of
+ * the file ambiguous and is an error naming the line.
+ */
 export function parseDelimited(text: string, delimiter: string, file = '<text>'): Row[] {
-  const rows: Row[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let rowLine = 1;
-  let rowStart = 0;
-  let quoted = false;
-  let i = 0;
-  const endRow = (end: number) => {
-    fields.push(field);
-    rows.push({ fields, line: rowLine, length: end - rowStart });
-    fields = [];
-    field = '';
-  };
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n') {
-      endRow(i);
-      line++;
-      rowLine = line;
-      rowStart = i + 1;
-    } else field += ch;
-    i++;
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n') {
+    throw new DataFileError(file, undefined, `delimiter ${JSON.stringify(delimiter)}: expected one character other than a quote or a newline`);
   }
-  if (quoted) throw new DataFileError(file, rowLine, 'unterminated quoted field');
-  if (field !== '' || fields.length > 0) endRow(text.length);
+  const rows: Row[] = [];
+  let lastBadStart = 0;
+  parse(text, {
+    delimiter,
+    record_delimiter: '\n',
+    quote: '"',
+    escape: '"',
+    relax_column_count: true, // column counts are checked by the caller, as counted skips
+    skip_empty_lines: false, // blank lines too
+    raw: true, // the record's text: its length and the physical line where it starts
+    skip_records_with_error: true, // errors come to on_skip, in order with the records
+    on_record: (ext: unknown, info) => {
+      const { record, raw } = ext as { record: string[]; raw: string }; // with `raw`, csv-parse passes { record, raw } (its types say string[])
+      rows.push({ fields: record, line: startLine(info.lines, raw), length: raw.endsWith('\n') ? raw.length - 1 : raw.length });
+      return null;
+    },
+    on_skip: (err, raw) => {
+      const lines = typeof err?.lines === 'number' ? err.lines : 1;
+      const start = startLine(lines, raw ?? '');
+      const field = typeof err?.column === 'number' ? ` (field ${err.column + 1})` : '';
+      if (err?.code === 'INVALID_OPENING_QUOTE') {
+        // one report per record: csv-parse reports every further stray quote of a spoilt record too
+        if (start !== lastBadStart) rows.push({ fields: [], line: lines, length: 0, badQuote: `quote inside an unquoted field${field}; quote the whole field and double the quotes in it, as in "say ""hi"""` });
+        lastBadStart = start;
+        return undefined;
+      }
+      if (err?.code === 'CSV_QUOTE_NOT_CLOSED') throw new DataFileError(file, start, 'unterminated quoted field (a quote opened in this record is never closed)');
+      if (err?.code === 'CSV_INVALID_CLOSING_QUOTE') throw new DataFileError(file, lines, `text after the closing quote of a quoted field${field}; double a quote that belongs in the field`);
+      throw new DataFileError(file, lines, err?.message ?? 'unreadable record');
+    },
+  });
   return rows;
+}
+
+/** The physical line where a record starts, from the line csv-parse has reached and the record's text so far. */
+function startLine(lines: number, raw: string): number {
+  let newlines = 0;
+  for (let i = raw.indexOf('\n'); i >= 0 && i < raw.length - 1; i = raw.indexOf('\n', i + 1)) newlines++;
+  return lines - newlines;
 }

@@ -98,3 +98,51 @@ test('a tiny Bahdanau model overfits 8 reversal examples to near-zero loss', asy
   assert.equal(last.accuracy, 1);
   model.dispose();
 });
+
+test('weight scopes: two live models never share tfjs variable names; an explicit scope in use is refused; a disposed scope is free again', () => {
+  const cfg: Seq2SeqConfig = { ...base, kind: 'bahdanau', cell: 'gru', encoder: 'rnn' };
+  const before = tf.memory().numTensors;
+  const a = new Seq2Seq(cfg);
+  const b = new Seq2Seq(cfg);
+  assert.notEqual(a.weights.scope, b.weights.scope);
+  for (const m of [a, b]) for (const [logical, v] of m.weights.entries()) assert.equal(v.name, `${m.weights.scope}/${logical}`);
+  // the scope names the variables only: same config and seed, same weights
+  assert.deepEqual(a.weights.entries().map(([n, v]) => [n, Array.from(v.dataSync())]), b.weights.entries().map(([n, v]) => [n, Array.from(v.dataSync())]));
+  assert.throws(() => new Seq2Seq(cfg, { scope: a.weights.scope }), new RegExp(`weights scope "${a.weights.scope}" is in use by live tfjs variables`));
+  assert.throws(() => new Seq2Seq(cfg, { scope: 'has space' }), /weights scope must be a non-empty name without spaces/);
+  const named = new Seq2Seq(cfg, { scope: 'mine/model' });
+  assert.equal(named.weights.read('output/kernel').name, 'mine/model/output/kernel');
+  const scopeA = a.weights.scope;
+  a.dispose();
+  const c = new Seq2Seq(cfg, { scope: scopeA }); // free again once its model is disposed
+  for (const m of [b, named, c]) m.dispose();
+  assert.equal(tf.memory().numTensors, before, 'weights leaked');
+});
+
+test('a cell is reentrant: two sequences stepped in turn through one cell equal each run alone; prepared weights belong to their cell', async () => {
+  const { Cell } = await import('../src/seq2seq/cells');
+  const { WeightStore } = await import('../src/seq2seq/weights');
+  for (const kind of ['gru', 'lstm'] as const) {
+    const w = new WeightStore(3, `reentrant-${kind}`);
+    const cell = new Cell(kind, 'cell', 4, 5, w);
+    const other = new Cell(kind, 'other', 4, 5, w);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const xs = [tf.randomNormal([2, 6, 4], 0, 1, 'float32', 1), tf.randomNormal([3, 6, 4], 0, 1, 'float32', 2)] as tf.Tensor3D[];
+      const alone = xs.map((x) => {
+        const p = cell.prepare();
+        let s = cell.zeroState(x.shape[0]);
+        for (const xt of tf.unstack(x, 1)) s = cell.step(p, xt as tf.Tensor2D, s);
+        return s;
+      });
+      const ps = xs.map(() => cell.prepare());
+      const ss = xs.map((x) => cell.zeroState(x.shape[0]));
+      const steps = xs.map((x) => tf.unstack(x, 1) as tf.Tensor2D[]);
+      for (let t = 0; t < 6; t++) for (const k of [1, 0]) ss[k] = cell.step(ps[k], steps[k][t], ss[k]);
+      ss.forEach((s, k) => s.forEach((h, j) => assert.deepEqual(Array.from(h.dataSync()), Array.from(alone[k][j].dataSync()), `${kind}: sequence ${k} state ${j}`)));
+      assert.throws(() => cell.step(other.prepare(), steps[0][0], cell.zeroState(2)), /Cell cell: the prepared weights are other's/);
+    });
+    assert.equal(tf.memory().numTensors, before, `${kind}: the steps leaked tensors`);
+    w.dispose();
+  }
+});

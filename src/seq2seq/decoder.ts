@@ -1,7 +1,7 @@
 // Decoder steps: the baseline (no attention), Bahdanau (additive) and Luong (dot/general).
 import { additiveScore, attentionPool, dotScore, projectKeys } from '../attention';
 import { tf } from '../tf';
-import { Cell, CellState } from './cells';
+import { Cell, CellState, PreparedCell } from './cells';
 import { encoderWidth, Seq2SeqConfig } from './config';
 import type { Encoded } from './encoder';
 import type { WeightStore } from './weights';
@@ -56,9 +56,12 @@ export class Decoder {
     w.get('output/bias', [V], 'zeros');
   }
 
-  /** Runs a whole teacher-forced sequence of steps with the cell's recurrent kernel split once. */
-  withSplit<T>(f: () => T): T {
-    return this.cell.withSplitRecurrent(f);
+  /**
+   * The decoder cell's weights for the steps of one sequence (GRU: recurrent kernel split once); pass
+   * the result to every `step` of that sequence. Its tensors belong to the caller's tidy scope.
+   */
+  prepare(): PreparedCell {
+    return this.cell.prepare();
   }
 
   get units(): number {
@@ -85,12 +88,12 @@ export class Decoder {
     return { cell: enc.state, feed: this.cfg.kind === 'luong' ? tf.zeros([b, this.cfg.units]) : undefined };
   }
 
-  /** One step from the previous token's embedding y [b, E]. */
-  step(y: tf.Tensor2D, state: DecoderState, mem: Memory): StepOutput {
+  /** One step from the previous token's embedding y [b, E], with the cell weights from `prepare()`. */
+  step(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory): StepOutput {
     const kind = this.cfg.kind;
     const out = (x: tf.Tensor2D) => tf.add(tf.matMul(x, this.w.read('output/kernel')), this.w.read('output/bias')) as tf.Tensor2D;
     if (kind === 'baseline') {
-      const cell = this.cell.step(y, state.cell);
+      const cell = this.cell.step(p, y, state.cell);
       return { logits: out(cell[0]), state: { cell } };
     }
     if (kind === 'bahdanau') {
@@ -99,11 +102,11 @@ export class Decoder {
       const scores = additiveScore(q, mem.keys, tf.reshape(this.w.read('attention/v'), [-1]) as tf.Tensor1D); // [b, 1, S]
       const { context, weights } = attentionPool(scores, mem.values, mem.mask); // [b, 1, D], [b, 1, S]
       const c = tf.squeeze(context, [1]) as tf.Tensor2D; // [b, D]
-      const cell = this.cell.step(tf.concat([y, c], 1) as tf.Tensor2D, state.cell); // s_t = cell([y; c], s_{t-1})
+      const cell = this.cell.step(p, tf.concat([y, c], 1) as tf.Tensor2D, state.cell); // s_t = cell([y; c], s_{t-1})
       return { logits: out(tf.concat([cell[0], c], 1) as tf.Tensor2D), state: { cell }, weights: tf.squeeze(weights, [1]) as tf.Tensor2D };
     }
     // luong: input feeding [y; h̃_{t-1}], then attend with the new state s_t
-    const cell = this.cell.step(tf.concat([y, state.feed!], 1) as tf.Tensor2D, state.cell);
+    const cell = this.cell.step(p, tf.concat([y, state.feed!], 1) as tf.Tensor2D, state.cell);
     const scores = dotScore(cell[0].expandDims(1) as tf.Tensor3D, mem.keys); // [b, 1, S]
     const { context, weights } = attentionPool(scores, mem.values, mem.mask);
     const c = tf.squeeze(context, [1]) as tf.Tensor2D;

@@ -54,17 +54,16 @@ export class Encoder {
   /** One direction over time; padded steps keep the state and output zeros. */
   private run(cell: Cell, emb: tf.Tensor3D, mask: tf.Tensor2D, backwards: boolean): { outputs: tf.Tensor3D; state: CellState } {
     const [b, S] = emb.shape;
-    const xw = tf.unstack(cell.inputProjection(emb), 1) as tf.Tensor2D[]; // S × [b, g·u]
+    const p = cell.prepare(); // the weights of this sequence's steps (GRU: U split once)
+    const xw = tf.unstack(cell.inputProjection(p, emb), 1) as tf.Tensor2D[]; // S × [b, g·u]
     const m = tf.unstack(mask.expandDims(2), 1) as tf.Tensor2D[]; // S × [b, 1]
     let state = cell.zeroState(b);
     const outputs: tf.Tensor2D[] = new Array(S);
-    cell.withSplitRecurrent(() => {
-      for (let i = 0; i < S; i++) {
-        const t = backwards ? S - 1 - i : i;
-        state = keepWhere(m[t], cell.stepProjected(xw[t], state), state);
-        outputs[t] = tf.mul(state[0], m[t].cast('float32')) as tf.Tensor2D;
-      }
-    });
+    for (let i = 0; i < S; i++) {
+      const t = backwards ? S - 1 - i : i;
+      state = keepWhere(m[t], cell.stepProjected(p, xw[t], state), state);
+      outputs[t] = tf.mul(state[0], m[t].cast('float32')) as tf.Tensor2D;
+    }
     return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state };
   }
 

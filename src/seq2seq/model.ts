@@ -4,7 +4,7 @@ import { tidyObject } from '../tidy';
 import { Seq2SeqConfig, validateConfig } from './config';
 import { Decoder, DecoderState, Memory } from './decoder';
 import { Encoded, Encoder } from './encoder';
-import { WeightStore } from './weights';
+import { freeScope, WeightStore } from './weights';
 
 export interface ForwardOutput {
   /** [b, T, V] unnormalised scores for every target position */
@@ -34,9 +34,14 @@ export class Seq2Seq {
   private readonly encoder: Encoder;
   private readonly decoder: Decoder;
 
-  constructor(config: Seq2SeqConfig) {
+  /**
+   * @param opts.scope prefix of this model's tfjs variable names (tfjs' registry is global: no two live
+   *   models may share one). Default: the first free of `seq2seq`, `seq2seq_1`, … (`freeScope`). Saved
+   *   models store the weights under their short names, so any scope loads them.
+   */
+  constructor(config: Seq2SeqConfig, opts: { scope?: string } = {}) {
     this.config = validateConfig({ ...config });
-    this.weights = new WeightStore(config.seed);
+    this.weights = new WeightStore(config.seed, opts.scope ?? freeScope('seq2seq'));
     this.encoder = new Encoder(this.config, this.weights);
     this.decoder = new Decoder(this.config, this.weights);
   }
@@ -66,14 +71,13 @@ export class Seq2Seq {
       const ys = tf.unstack(this.decoder.embed(targetIn), 1) as tf.Tensor2D[]; // T × [b, E]
       const logits: tf.Tensor2D[] = [];
       const weights: tf.Tensor2D[] = [];
-      this.decoder.withSplit(() => {
-        for (const y of ys) {
-          const out = this.decoder.step(y, state, mem);
-          logits.push(out.logits);
-          if (out.weights) weights.push(out.weights);
-          state = out.state;
-        }
-      });
+      const p = this.decoder.prepare(); // the cell's weights for all T steps (GRU: U split once)
+      for (const y of ys) {
+        const out = this.decoder.step(p, y, state, mem);
+        logits.push(out.logits);
+        if (out.weights) weights.push(out.weights);
+        state = out.state;
+      }
       const result: ForwardOutput = { logits: tf.stack(logits, 1) as tf.Tensor3D }; // [b, T, V]
       if (opts.attention && weights.length) result.attention = tf.stack(weights, 1) as tf.Tensor3D; // [b, T, S]
       return result;
@@ -102,7 +106,7 @@ export class Seq2Seq {
       },
       step: (prev, s) =>
         tidyObject(() => {
-          const out = this.decoder.step(this.decoder.embed(prev) as tf.Tensor2D, s.dec, s.mem);
+          const out = this.decoder.step(this.decoder.prepare(), this.decoder.embed(prev) as tf.Tensor2D, s.dec, s.mem);
           return {
             logProbs: tf.logSoftmax(out.logits) as tf.Tensor2D,
             attention: out.weights,

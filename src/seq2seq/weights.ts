@@ -1,13 +1,41 @@
 // Named, seeded weights for the hand-written parts of the models (projections, scores, outputs).
 import { tf } from '../tf';
 
-let stores = 0;
+/** Whether a live tfjs variable is named under `scope/`. */
+function scopeInUse(scope: string): boolean {
+  return Object.keys(tf.engine().registeredVariables).some((n) => n.startsWith(`${scope}/`));
+}
+
+function checkScopeName(scope: string): void {
+  if (typeof scope !== 'string' || !/^[^\s/]+(\/[^\s/]+)*$/.test(scope)) {
+    throw new Error(`weights scope must be a non-empty name without spaces (parts joined by /), not ${JSON.stringify(scope)}`);
+  }
+}
+
+/**
+ * The first of `base`, `base_1`, `base_2`, … under which no live tfjs variable is named. tfjs keeps one
+ * global registry of variable names and throws on a duplicate, so each live store needs its own scope;
+ * this derives one from that registry (a disposed model's scope is free again).
+ */
+export function freeScope(base: string): string {
+  checkScopeName(base);
+  let name = base;
+  for (let k = 1; scopeInUse(name); k++) name = `${base}_${k}`;
+  return name;
+}
 
 export class WeightStore {
   private readonly vars = new Map<string, tf.Variable>();
-  /** tfjs variable names are global: each store prefixes its own (the logical names stay short). */
-  private readonly prefix = `aw${++stores}`;
-  constructor(private readonly seed: number) {}
+
+  /**
+   * @param seed seeds every initializer (with the weight's name)
+   * @param scope prefix of the tfjs variable names, `scope/name` (the logical names, which saved models
+   *   use, stay short). No live variable may already be named under it: see `freeScope`.
+   */
+  constructor(private readonly seed: number, readonly scope: string) {
+    checkScopeName(scope);
+    if (scopeInUse(scope)) throw new Error(`weights scope ${JSON.stringify(scope)} is in use by live tfjs variables (another model?); dispose that model or choose another scope (the first free one is ${JSON.stringify(freeScope(scope))})`);
+  }
 
   /**
    * The variable `name`, created on first use: Glorot-uniform (seeded by the store's seed and the
@@ -24,7 +52,7 @@ export class WeightStore {
         : init === 'ones' ? tf.ones(shape)
         : init === 'embedding' ? tf.randomUniform(shape, -0.05, 0.05, 'float32', seed)
         : tf.initializers.glorotUniform({ seed }).apply(shape);
-      v = tf.variable(value, true, `${this.prefix}/${name}`);
+      v = tf.variable(value, true, `${this.scope}/${name}`);
       value.dispose();
       this.vars.set(name, v);
     } else if (v.shape.join() !== shape.join()) {

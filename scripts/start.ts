@@ -1,7 +1,10 @@
 // `npm start`: JupyterLab from .venv on 127.0.0.1 with a token, opened on notebooks/, and
 // `tsc --watch` keeping build/ (what notebooks import as 'attention-workbook') in step with src/.
 //
-//   npm start -- [--port 8888] [--token TOKEN] [--no-browser] [--no-watch]
+//   npm start -- [--port 8888] [--token TOKEN] [--no-browser] [--no-watch] [--Class.trait=value ...]
+//
+// Options written as Jupyter traits (`--ServerApp.port_retries=5`, `--LabApp.expose_app_in_browser=True`) go to
+// JupyterLab as they are.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,6 +16,8 @@ interface Options {
   token: string;
   browser: boolean;
   watch: boolean;
+  /** `--Class.trait=value` options, passed to JupyterLab unchanged */
+  jupyter: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -21,6 +26,7 @@ function parseArgs(argv: string[]): Options {
     token: process.env.AW_JUPYTER_TOKEN ?? randomBytes(24).toString('hex'),
     browser: Boolean(process.env.DISPLAY) && !process.env.CI,
     watch: true,
+    jupyter: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -28,7 +34,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--token') o.token = argv[++i] ?? '';
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-watch') o.watch = false;
-    else throw new Error(`npm start: unknown option ${a} (try --port N, --token T, --no-browser, --no-watch)`);
+    else if (/^--[A-Z]\w*\.\w+=/.test(a)) o.jupyter.push(a);
+    else throw new Error(`npm start: unknown option ${a} (try --port N, --token T, --no-browser, --no-watch, or a JupyterLab trait --Class.trait=value)`);
   }
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error('npm start: --port needs a number from 1 to 65535');
   if (o.token.length < 8) throw new Error('npm start: the token must have at least 8 characters');
@@ -70,6 +77,7 @@ function main(): void {
     `--ServerApp.root_dir=${ROOT}`,
     '--LabApp.default_url=/lab/tree/notebooks/00-getting-started.ipynb',
   ];
+  args.push(...o.jupyter);
   if (!o.browser) args.push('--no-browser');
   if (process.getuid?.() === 0) args.push('--allow-root'); // containers and CI run as root
   const lab = spawn(jupyter, args, { cwd: ROOT, stdio: 'inherit', env: projectEnv() });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { freePort } from './support/net';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.AW_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,6 +43,44 @@ function writeNotebook(): void {
   fs.writeFileSync(NOTEBOOK, JSON.stringify(nb, null, 1));
 }
 
+interface KernelState {
+  path?: string;
+  ready?: boolean;
+  name?: string;
+  connection?: string;
+  status?: string;
+  runAllEnabled?: boolean;
+}
+
+/** The current notebook's kernel as JupyterLab sees it (the page is served with expose_app_in_browser). */
+function kernelState(page: Page): Promise<KernelState> {
+  return page.evaluate(() => {
+    type Kernel = { name: string; connectionStatus: string; status: string };
+    type Panel = { context?: { path: string }; sessionContext?: { isReady: boolean; session?: { kernel?: Kernel | null } | null } };
+    const app = (window as unknown as { jupyterapp?: { shell: { currentWidget: Panel | null }; commands: { isEnabled(id: string): boolean } } }).jupyterapp;
+    const panel = app?.shell.currentWidget;
+    const kernel = panel?.sessionContext?.session?.kernel;
+    return {
+      path: panel?.context?.path,
+      ready: panel?.sessionContext?.isReady,
+      name: kernel?.name,
+      connection: kernel?.connectionStatus,
+      status: kernel?.status,
+      runAllEnabled: app?.commands.isEnabled('notebook:run-all-cells'),
+    };
+  });
+}
+
+/** Waits (polling JupyterLab's own state, no fixed sleep) until the notebook's kernel is connected and idle. */
+async function waitForKernel(page: Page): Promise<KernelState> {
+  const ready = (k: KernelState) => k.path === 'build/browser/plots.ipynb' && k.ready === true && k.connection === 'connected' && k.status === 'idle' && k.runAllEnabled === true;
+  const deadline = Date.now() + 120_000;
+  for (let k = await kernelState(page); ; k = await kernelState(page)) {
+    if (ready(k)) return k;
+    if (Date.now() > deadline) throw new Error(`the notebook's kernel did not become connected and idle in 120 s: ${JSON.stringify(k)}`);
+    await page.waitForTimeout(100); // poll interval
+  }
+}
 
 test('in headless Chromium, a notebook runs, plots render inline, progress updates in place, the saved file stays small', { timeout: 240_000 }, async (t) => {
   if (!fs.existsSync(CHROMIUM)) {
@@ -55,7 +93,7 @@ test('in headless Chromium, a notebook runs, plots render inline, progress updat
   writeNotebook();
   const port = await freePort();
   const token = `browser-${process.pid}`;
-  const server = spawn(process.execPath, [path.join(ROOT, 'build', 'scripts', 'start.js'), '--port', String(port), '--token', token, '--no-browser', '--no-watch'], {
+  const server = spawn(process.execPath, [path.join(ROOT, 'build', 'scripts', 'start.js'), '--port', String(port), '--token', token, '--no-browser', '--no-watch', '--LabApp.expose_app_in_browser=True'], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -81,18 +119,28 @@ test('in headless Chromium, a notebook runs, plots render inline, progress updat
     try {
     await page.goto(`${base}/lab/tree/build/browser/plots.ipynb?token=${token}`);
     await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelector('.jp-Notebook-ExecutionIndicator, .jp-KernelStatus') !== null || true);
+    // What a person waits for before "Run All": this notebook's kernel connected and idle. On a first start
+    // the page loads seconds before its kernel connects; a click before that sends nothing.
+    const kernel = await waitForKernel(page);
+    assert.equal(kernel.name, 'tslab', 'the notebook runs on its own kernelspec');
+    assert.equal(await page.locator('.jp-Notification-Toast').filter({ hasText: /Jupyter news/ }).count(), 0, 'no news prompt (the set-up turns it off)');
     // record every state of the progress bar while it runs
     await page.evaluate(() => {
       const seen = new Set<string>();
-      (window as unknown as { __progress: Set<string> }).__progress = seen;
+      (window as unknown as { awProgress: Set<string> }).awProgress = seen;
       setInterval(() => {
         const el = document.querySelector<HTMLElement>('.aw-progress');
         if (el?.dataset.done) seen.add(el.dataset.done);
       }, 50);
     });
     await page.click('.lm-MenuBar-itemLabel:text-is("Run")');
-    await page.click('.lm-Menu-itemLabel:text-is("Run All Cells")');
+    await page.click('.lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel:text-is("Run All Cells")');
+    // every cell was sent: its prompt shows [*] (waiting or running) or its execution count
+    await page
+      .waitForFunction((n) => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')).filter((p) => /\[(\*|\d+)\]/.test(p.textContent ?? '')).length === n, cells.length, { timeout: 30_000 })
+      .catch(async () => {
+        throw new Error(`Run All sent no cells; prompts: ${JSON.stringify(await page.$$eval('.jp-InputArea-prompt', (ps) => ps.map((p) => p.textContent)))}, kernel: ${JSON.stringify(await kernelState(page))}`);
+      });
     await page.waitForFunction(() => document.querySelector('.aw-progress')?.textContent?.includes('done in'), undefined, { timeout: 120_000 });
     await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length === 3, undefined, { timeout: 60_000 });
 
@@ -103,7 +151,7 @@ test('in headless Chromium, a notebook runs, plots render inline, progress updat
     assert.deepEqual(heat, { type: 'heatmap', rows: 3, cols: 4, drawn: 1 }, 'plotly drew a 3×4 heatmap');
     const progress = await page.evaluate(() => ({
       bars: document.querySelectorAll('.aw-progress').length,
-      states: [...(window as unknown as { __progress: Set<string> }).__progress].map(Number).sort((a, b) => a - b),
+      states: [...(window as unknown as { awProgress: Set<string> }).awProgress].map(Number).sort((a, b) => a - b),
       text: document.querySelector('.aw-progress')?.textContent ?? '',
     }));
     assert.equal(progress.bars, 1, 'one progress display, updated in place (not appended)');

@@ -41,6 +41,13 @@ test('npm start serves JupyterLab with the tslab kernel, behind a token', { time
     assert.equal(specs.kernelspecs.tslab.spec.language, 'typescript');
     const anonymous = await fetch(`${base}/api/kernelspecs`);
     assert.equal(anonymous.status, 403, 'the API must refuse requests without the token');
+    // the project's settings (written into .venv by the set-up) turn off the first-run news prompt
+    const settings = await fetch(`${base}/lab/api/settings/@jupyterlab/apputils-extension:notification`, { headers: { Authorization: `token ${token}` } });
+    assert.equal(settings.status, 200);
+    // overrides.json becomes the schema's defaults
+    const { schema } = (await settings.json()) as { schema: { properties: { fetchNews: { default: string }; checkForUpdates: { default: boolean } } } };
+    assert.equal(schema.properties.fetchNews.default, 'false', 'JupyterLab must not ask about Jupyter news');
+    assert.equal(schema.properties.checkForUpdates.default, false);
     assert.match(log, new RegExp(`http://127\\.0\\.0\\.1:${port}/lab/tree/notebooks\\?token=${token}`));
   } finally {
     process.kill(-server.pid!, 'SIGTERM');

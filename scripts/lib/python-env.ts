@@ -10,6 +10,17 @@ const REQUIREMENTS = path.join(ROOT, 'requirements.txt');
 const CONSTRAINTS = path.join(ROOT, 'requirements.lock');
 const STAMP = path.join(VENV, '.attention-workbook-stamp');
 export const KERNEL_DIR = path.join(VENV, 'share', 'jupyter', 'kernels', 'tslab');
+/** JupyterLab reads `{sys.prefix}/share/jupyter/lab/settings/overrides.json` as the defaults of its settings. */
+export const LAB_OVERRIDES = path.join(VENV, 'share', 'jupyter', 'lab', 'settings', 'overrides.json');
+
+/**
+ * The project's JupyterLab defaults. A first start of JupyterLab asks "Would you like to get notified about
+ * official Jupyter news?" over the notebook; the workbook never fetches news or update checks, so it never asks.
+ * A user can still change these in Settings → Settings Editor (their own settings win over these defaults).
+ */
+export const LAB_SETTINGS = {
+  '@jupyterlab/apputils-extension:notification': { fetchNews: 'false', checkForUpdates: false },
+};
 
 /** The interpreter that makes the venv: $PYTHON, else python3; must be 3.10 or newer. */
 export function basePython(): string {
@@ -72,6 +83,13 @@ export function ensureVenv(): void {
     log(STEP, `.venv ready in ${seconds(start)}`);
   }
   registerKernel();
+  writeLabSettings();
+}
+
+function writeLabSettings(): void {
+  fs.mkdirSync(path.dirname(LAB_OVERRIDES), { recursive: true });
+  fs.writeFileSync(LAB_OVERRIDES, JSON.stringify(LAB_SETTINGS, null, 2) + '\n');
+  log(STEP, `JupyterLab settings (no news prompt) in ${path.relative(ROOT, LAB_OVERRIDES)}`);
 }
 
 /**

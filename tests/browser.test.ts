@@ -3,15 +3,12 @@
 // (playwright-core), all cells run, then: the heatmap rendered by plotly with the right cells, the
 // progress bar updated in place, the saved notebook small (figure JSON, no plotly.js), a screenshot.
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { freePort } from './support/net';
-import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, kernelState, startLab } from '../scripts/lib/lab-browser';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = process.env.AW_CHROMIUM ?? '/usr/bin/chromium';
 const NOTEBOOK_DIR = path.join(ROOT, 'build', 'browser');
 const NOTEBOOK = path.join(NOTEBOOK_DIR, 'plots.ipynb');
 const SCREENSHOT = path.join(ROOT, 'artifacts', 'browser', 'workbook.png');
@@ -43,45 +40,6 @@ function writeNotebook(): void {
   fs.writeFileSync(NOTEBOOK, JSON.stringify(nb, null, 1));
 }
 
-interface KernelState {
-  path?: string;
-  ready?: boolean;
-  name?: string;
-  connection?: string;
-  status?: string;
-  runAllEnabled?: boolean;
-}
-
-/** The current notebook's kernel as JupyterLab sees it (the page is served with expose_app_in_browser). */
-function kernelState(page: Page): Promise<KernelState> {
-  return page.evaluate(() => {
-    type Kernel = { name: string; connectionStatus: string; status: string };
-    type Panel = { context?: { path: string }; sessionContext?: { isReady: boolean; session?: { kernel?: Kernel | null } | null } };
-    const app = (window as unknown as { jupyterapp?: { shell: { currentWidget: Panel | null }; commands: { isEnabled(id: string): boolean } } }).jupyterapp;
-    const panel = app?.shell.currentWidget;
-    const kernel = panel?.sessionContext?.session?.kernel;
-    return {
-      path: panel?.context?.path,
-      ready: panel?.sessionContext?.isReady,
-      name: kernel?.name,
-      connection: kernel?.connectionStatus,
-      status: kernel?.status,
-      runAllEnabled: app?.commands.isEnabled('notebook:run-all-cells'),
-    };
-  });
-}
-
-/** Waits (polling JupyterLab's own state, no fixed sleep) until the notebook's kernel is connected and idle. */
-async function waitForKernel(page: Page): Promise<KernelState> {
-  const ready = (k: KernelState) => k.path === 'build/browser/plots.ipynb' && k.ready === true && k.connection === 'connected' && k.status === 'idle' && k.runAllEnabled === true;
-  const deadline = Date.now() + 120_000;
-  for (let k = await kernelState(page); ; k = await kernelState(page)) {
-    if (ready(k)) return k;
-    if (Date.now() > deadline) throw new Error(`the notebook's kernel did not become connected and idle in 120 s: ${JSON.stringify(k)}`);
-    await page.waitForTimeout(100); // poll interval
-  }
-}
-
 test('in headless Chromium, a notebook runs, plots render inline, progress updates in place, the saved file stays small', { timeout: 240_000 }, async (t) => {
   if (!fs.existsSync(CHROMIUM)) {
     if (process.env.AW_SKIP_BROWSER_TEST) {
@@ -91,37 +49,11 @@ test('in headless Chromium, a notebook runs, plots render inline, progress updat
     assert.fail(`${CHROMIUM} is missing: npm install installs it with apt when run as root; otherwise apt-get install chromium (or set AW_CHROMIUM, or AW_SKIP_BROWSER_TEST=1 to skip this test)`);
   }
   writeNotebook();
-  const port = await freePort();
-  const token = `browser-${process.pid}`;
-  const server = spawn(process.execPath, [path.join(ROOT, 'build', 'scripts', 'start.js'), '--port', String(port), '--token', token, '--no-browser', '--no-watch', '--LabApp.expose_app_in_browser=True'], {
-    cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  server.stdout.on('data', (d) => (log += d));
-  server.stderr.on('data', (d) => (log += d));
-  const exited = new Promise((r) => server.on('exit', r));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const lab = await startLab();
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/api/status`, { headers: { Authorization: `token ${token}` } })).ok) break;
-      } catch {
-        if (i > 120) throw new Error(`JupyterLab did not start:\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+    const page = await lab.open('build/browser/plots.ipynb');
     try {
-    await page.goto(`${base}/lab/tree/build/browser/plots.ipynb?token=${token}`);
-    await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 });
-    // What a person waits for before "Run All": this notebook's kernel connected and idle. On a first start
-    // the page loads seconds before its kernel connects; a click before that sends nothing.
-    const kernel = await waitForKernel(page);
+    const kernel = await kernelState(page);
     assert.equal(kernel.name, 'tslab', 'the notebook runs on its own kernelspec');
     assert.equal(await page.locator('.jp-Notification-Toast').filter({ hasText: /Jupyter news/ }).count(), 0, 'no news prompt (the set-up turns it off)');
     // record every state of the progress bar while it runs
@@ -177,11 +109,9 @@ test('in headless Chromium, a notebook runs, plots render inline, progress updat
     } catch (e) {
       fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT.replace('.png', '-failed.png'), fullPage: true });
-      throw new Error(`${(e as Error).message}\n(screenshot: ${SCREENSHOT.replace('.png', '-failed.png')})\nserver log:\n${log.slice(-3000)}`);
+      throw new Error(`${(e as Error).message}\n(screenshot: ${SCREENSHOT.replace('.png', '-failed.png')})\nserver log:\n${lab.log().slice(-3000)}`);
     }
   } finally {
-    await browser.close();
-    process.kill(-server.pid!, 'SIGTERM');
-    await exited;
+    await lab.close();
   }
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { freePort } from './support/net';
+import { freePort } from '../scripts/lib/lab-browser';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

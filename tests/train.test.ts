@@ -116,7 +116,7 @@ test('text progress reports epochs with their metrics', async () => {
   const m = new Seq2Seq(cfg);
   await train(m, { train: data }, { epochs: 2, batchSize: 20, seed: 1, progress: textProgress({ write: (l) => lines.push(l), everySeconds: 0 }), title: 'tiny' });
   m.dispose();
-  assert.match(lines[0], /\[train\] tiny: 2 epochs × 2 steps/);
+  assert.match(lines[0], /\[train\] tiny · fast BPTT step: 2 epochs × 2 steps/); // the title names the training step
   assert.ok(lines.some((l) => /epoch 1\/2 step 2\/2 loss \d\.\d{4} · [\d.]+ steps\/s · ETA/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /epoch 2\/2 · loss \d\.\d{4} · accuracy/.test(l)), lines.join('\n'));
   assert.match(lines.at(-1)!, /done in .* best epoch 2/);

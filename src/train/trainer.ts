@@ -4,6 +4,7 @@ import { batches, Example } from '../data';
 import { Seq2Seq } from '../seq2seq';
 import { tf } from '../tf';
 import { createProgress, ProgressReporter } from '../viz/progress';
+import { makeTrainStep, StepKind, StepMode } from './fast/step';
 import { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
 
 export interface TrainConfig {
@@ -30,6 +31,12 @@ export interface TrainConfig {
   /** 'auto': a live bar in a notebook, text lines elsewhere. */
   progress?: 'auto' | 'notebook' | 'text' | 'silent' | ProgressReporter;
   title?: string;
+  /**
+   * Which training step computes the gradients: 'fast' (backpropagation through time written out on TensorFlow's
+   * fused ops, src/train/fast; throws when the model is not covered), 'autodiff' (tf.variableGrads), or 'auto'
+   * (default: fast where covered, else autodiff). The progress title and TrainResult say which one ran.
+   */
+  step?: StepMode;
 }
 
 export interface EpochLog {
@@ -51,6 +58,9 @@ export interface TrainResult {
   stoppedEarly: boolean;
   seconds: number;
   msPerStep: number;
+  /** The training step that ran, and why (see TrainConfig.step). */
+  step: StepKind;
+  stepReason: string;
 }
 
 /** The values of scalar tensors, which are then disposed. */
@@ -117,6 +127,7 @@ export function learningRateAt(cfg: Pick<TrainConfig, 'optimizer' | 'learningRat
 export async function train(model: Seq2Seq, data: { train: readonly Example[]; valid?: readonly Example[] }, cfg: TrainConfig): Promise<TrainResult> {
   if (!(Number.isInteger(cfg.epochs) && cfg.epochs > 0)) throw new Error(`train: epochs must be a positive integer, not ${cfg.epochs}`);
   if (data.train.length === 0) throw new Error('train: no training examples');
+  const trainStep = makeTrainStep(model, cfg.step); // before anything that would need disposing: it may refuse
   const optimizer = makeOptimizer(cfg, learningRateAt(cfg, 0));
   const vars = model.trainableVariables;
   const clip = cfg.clipNorm ?? 5;
@@ -130,7 +141,7 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
   const t0 = Date.now();
   let stepMs = 0;
   let stepCount = 0;
-  progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: cfg.title });
+  progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: `${cfg.title ? `${cfg.title} · ` : ''}${trainStep.label}` });
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
       const e0 = Date.now();
@@ -144,15 +155,10 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
         if (step >= steps) break;
         const s0 = performance.now();
         const [loss, acc, norm] = readScalars(tf.tidy(() => {
-          let accuracy: tf.Scalar | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
-            accuracy = tf.keep(tokenAccuracy(logits, b.targetOut, b.targetMask));
-            return maskedCrossEntropy(logits, b.targetOut, b.targetMask);
-          }, vars);
+          const { loss: value, accuracy, grads } = trainStep.run(b);
           const clipped = clip > 0 ? clipByGlobalNorm(grads, clip) : { grads, norm: tf.scalar(0) };
           optimizer.applyGradients(clipped.grads as tf.NamedTensorMap);
-          return [value, accuracy!, clipped.norm];
+          return [value, accuracy, clipped.norm];
         }));
         stepMs += performance.now() - s0;
         stepCount++;
@@ -188,8 +194,9 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
   } finally {
     tf.dispose(best.weights ?? []);
     optimizer.dispose();
+    trainStep.dispose();
   }
   const seconds = (Date.now() - t0) / 1000;
   progress.end(`best epoch ${best.epoch}${stoppedEarly ? ' (stopped early)' : ''}`);
-  return { history, bestEpoch: best.epoch, bestValLoss: best.loss, stoppedEarly, seconds, msPerStep: stepMs / Math.max(stepCount, 1) };
+  return { history, bestEpoch: best.epoch, bestValLoss: best.loss, stoppedEarly, seconds, msPerStep: stepMs / Math.max(stepCount, 1), step: trainStep.kind, stepReason: trainStep.reason };
 }

@@ -1,0 +1,69 @@
+// Which training step runs: the hand-written BPTT step (./bptt) where it covers the model, autodiff
+// (tf.variableGrads over Seq2Seq.forward) elsewhere. The choice is explicit and reported, never silent.
+import type { Batch } from '../../data';
+import type { Seq2Seq } from '../../seq2seq';
+import { tf } from '../../tf';
+import { maskedCrossEntropy, tokenAccuracy } from '../loss';
+import { FastStep, fastStepSupport } from './bptt';
+import type { HandleCounts } from './native';
+
+export type StepMode = 'auto' | 'fast' | 'autodiff';
+export type StepKind = 'fast' | 'autodiff';
+
+/** One training step's loss, accuracy and gradients (keyed by variable name), as tfjs tensors. */
+export interface TrainStep {
+  readonly kind: StepKind;
+  /** Why this step: what 'auto' found, or that the caller forced it. */
+  readonly reason: string;
+  /** e.g. "fast BPTT step", "autodiff step": for progress titles */
+  readonly label: string;
+  run(batch: Batch): { loss: tf.Scalar; accuracy: tf.Scalar; grads: tf.NamedTensorMap };
+  /** Native handles the fast step owns (undefined for autodiff). */
+  handleCounts(): HandleCounts | undefined;
+  dispose(): void;
+}
+
+/** The readable reference: tape-based gradients of the model's own forward pass. */
+function autodiffStep(model: Seq2Seq, reason: string): TrainStep {
+  const vars = model.trainableVariables;
+  return {
+    kind: 'autodiff',
+    reason,
+    label: 'autodiff step',
+    run(b) {
+      let accuracy: tf.Scalar | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
+        accuracy = tf.keep(tokenAccuracy(logits, b.targetOut, b.targetMask));
+        return maskedCrossEntropy(logits, b.targetOut, b.targetMask);
+      }, vars);
+      return { loss: value, accuracy: accuracy!, grads };
+    },
+    handleCounts: () => undefined,
+    dispose() {},
+  };
+}
+
+/**
+ * The training step for `mode`: 'fast' (throws, naming why, when the model or backend is not covered),
+ * 'autodiff', or 'auto' (fast when covered, else autodiff with the reason). `hasOp` fakes the backend's op
+ * registry in tests.
+ */
+export function makeTrainStep(model: Seq2Seq, mode: StepMode = 'auto', opts: { hasOp?: (name: string) => boolean } = {}): TrainStep {
+  if (!['auto', 'fast', 'autodiff'].includes(mode)) throw new Error(`train: step must be auto, fast or autodiff, not ${JSON.stringify(mode)}`);
+  if (mode === 'autodiff') return autodiffStep(model, 'asked for the autodiff step');
+  const support = fastStepSupport(model.config, opts.hasOp);
+  if (!support.ok) {
+    if (mode === 'fast') throw new Error(`train: the fast step cannot run: ${support.reason}; use step 'autodiff' or 'auto'`);
+    return autodiffStep(model, `the fast step does not cover this: ${support.reason}`);
+  }
+  const fast = new FastStep(model, opts);
+  return {
+    kind: 'fast',
+    reason: mode === 'fast' ? 'asked for the fast step' : 'the fast step covers this model',
+    label: 'fast BPTT step',
+    run: (b) => fast.run(b),
+    handleCounts: () => fast.handleCounts(),
+    dispose: () => fast.dispose(),
+  };
+}

@@ -33,5 +33,22 @@ test('lossCurves puts accuracy on a second axis', () => {
   const f = lossCurves({ loss: [1, 0.5], accuracy: [0.2, 0.6] });
   assert.deepEqual(f.data.map((d) => (d as { yaxis: string }).yaxis), ['y', 'y2']);
   assert.deepEqual((f.data[0] as { x: number[] }).x, [1, 2]);
+  assert.deepEqual((f.layout as { yaxis2: { side: string; title: { text: string } } }).yaxis2.title, { text: 'accuracy' });
   assert.throws(() => lossCurves({}), /no series/);
+});
+
+test("lossCurves: the legend runs in rows above the plot, clear of the accuracy axis's title and of the chart title", () => {
+  type L = { legend: { orientation: string; x: number; xanchor: string; y: number; yanchor: string }; margin: { t: number; r: number }; title?: { yref: string; y: number } };
+  const four = lossCurves({ loss: [2, 1], valLoss: [2, 1.5], accuracy: [0.2, 0.5], valAccuracy: [0.1, 0.4] }, { title: 'loss per epoch' }).layout as unknown as L;
+  // plotly's default: a vertical legend at x 1.02, on top of the right-hand axis's labels and title
+  assert.deepEqual(four.legend, { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom', font: { size: 12 } });
+  assert.ok(four.margin.r >= 60, 'room on the right for the accuracy ticks and title');
+  assert.deepEqual([four.title?.yref, four.title?.y], ['container', 1], 'the title at the top of the figure');
+  const rowPx = 22;
+  assert.ok(four.margin.t >= 50 + rowPx && four.margin.t < 50 + 2 * rowPx, `four short names: one legend row (top margin ${four.margin.t})`);
+  const names = ['loss', 'valLoss', 'accuracy', 'valAccuracy', 'tokenAccuracy', 'valTokenAccuracy', 'learningRate'];
+  const seven = lossCurves(Object.fromEntries(names.map((n) => [n, [0.5]])), { title: 't' }).layout as unknown as L;
+  assert.ok(seven.margin.t >= 50 + 3 * rowPx, `seven names wrap to three rows and the top margin keeps them off the title (${seven.margin.t})`);
+  const untitled = lossCurves({ loss: [1] }).layout as unknown as L;
+  assert.ok(untitled.margin.t < four.margin.t, 'no title, less room');
 });

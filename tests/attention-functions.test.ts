@@ -78,6 +78,9 @@ test('paddingMask, causalMask and scoreMask build the boolean masks Keras uses',
   const m = scoreMask({ valueMask: paddingMask([2], 3), queryMask: paddingMask([1], 2), causal: true }, 2, 3)!;
   assert.deepEqual(m.arraySync(), [[[1, 0, 0], [0, 0, 0]]]);
   assert.equal(scoreMask({}, 2, 3), undefined);
+  // a key mask (MultiHeadAttention's third mask) ANDs with the value mask; an attention mask ANDs with all
+  const both = scoreMask({ valueMask: tf.tensor2d([[1, 1, 0]], undefined, 'bool'), keyMask: tf.tensor2d([[0, 1, 1]], undefined, 'bool'), attentionMask: tf.tensor3d([[[1, 1, 1], [1, 0, 1]]], undefined, 'bool') }, 2, 3)!;
+  assert.deepEqual(both.arraySync(), [[[0, 1, 0], [0, 0, 0]]]);
   assert.throws(() => paddingMask([4], 3), /paddingMask: every length must be an integer in \[0, 3\], got 4/);
 });
 
@@ -88,6 +91,19 @@ test('attentionPool returns weights that sum to 1 and the weighted average of th
   close(weights, [[[0.25, 0.75]]]);
   close(context, [[[1, 6]]]);
   assert.deepEqual(context.shape, [1, 1, 2]);
+});
+
+test('attentionPool with dropout: the context averages the dropped (and rescaled) weights; the weights returned are α before dropout', () => {
+  const scores = tf.zeros([1, 1, 4]) as tf.Tensor3D; // α = 1/4 each
+  const values = tf.tensor3d([[[1], [10], [100], [1000]]]);
+  const { context, weights } = attentionPool(scores, values, undefined, { dropout: 0.5 });
+  close(weights, [[[0.25, 0.25, 0.25, 0.25]]]);
+  // each kept weight is 1/4 / (1 − 0.5) = 1/2, so 2·context is a sum of distinct values from {1, 10, 100, 1000}:
+  // an integer whose digits are 0 or 1 (without dropout 2·context would be 555.5)
+  const twice = 2 * context.dataSync()[0];
+  assert.ok(Math.abs(twice - Math.round(twice)) < 1e-3 && /^[01]+$/.test(String(Math.round(twice))), `context ${twice / 2} is not half a sum of kept values`);
+  assert.throws(() => attentionPool(scores, values, undefined, { dropout: 1 }), /attentionPool: dropout must be in \[0, 1\), received 1/);
+  tf.dispose([scores, values, context, weights]);
 });
 
 test('shape errors name the function, the arguments and both shapes', () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { AdditiveAttention, Attention, MultiHeadAttention, tf } from '../src';
+import { additiveScore, AdditiveAttention, Attention, attentionPool, MultiHeadAttention, scaledDotScore, scoreMask, tf } from '../src';
 
 function modelWith(layer: tf.layers.Layer, withKey = false): tf.LayersModel {
   const q = tf.input({ shape: [3, 4], name: 'query' });
@@ -108,4 +108,53 @@ test('no tensor leaks from repeated layer calls inside tf.tidy', () => {
   const before = tf.memory().numTensors;
   for (let i = 0; i < 5; i++) run();
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('computeMask follows the input masks and the layer config only (not the last call); returnAttentionScores per call works either way', () => {
+  const q = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 7);
+  const v = tf.randomNormal([2, 5, 4], 0, 1, 'float32', 8);
+  const qm = tf.tensor2d([[1, 1, 0], [1, 0, 0]], undefined, 'bool');
+  const vm = tf.tensor2d([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], undefined, 'bool');
+  const makers: Array<[string, (scores: boolean) => tf.layers.Layer]> = [
+    ['Attention', (s) => new Attention({ returnAttentionScores: s })],
+    ['AdditiveAttention', (s) => new AdditiveAttention({ returnAttentionScores: s })],
+    ['MultiHeadAttention', (s) => new MultiHeadAttention({ numHeads: 2, keyDim: 2, returnAttentionScores: s })],
+  ];
+  for (const [name, make] of makers) {
+    for (const configured of [false, true]) {
+      const layer = make(configured);
+      const expected = configured ? [qm, null] : qm;
+      for (const perCall of [!configured, configured, undefined]) {
+        const out = layer.apply([q, v], { mask: [qm, vm], returnAttentionScores: perCall });
+        assert.equal(Array.isArray(out) ? out.length : 1, (perCall ?? configured) ? 2 : 1, `${name} (config ${configured}, call ${perCall}): outputs`);
+        assert.deepEqual(layer.computeMask([q, v], [qm, vm]), expected, `${name} (config ${configured}) after a call with ${perCall}: computeMask`);
+        tf.dispose(out as tf.Tensor | tf.Tensor[]);
+      }
+      assert.deepEqual(layer.computeMask([q, v], [null as unknown as tf.Tensor, vm]), configured ? [null, null] : null, `${name}: no query mask, no output mask`);
+      for (const w of layer.weights) w.dispose();
+    }
+  }
+  tf.dispose([q, v, qm, vm]);
+});
+
+test('the layers compute what the functional core computes (scores, scoreMask, attentionPool)', () => {
+  const q = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 11) as tf.Tensor3D;
+  const v = tf.randomNormal([2, 5, 4], 0, 1, 'float32', 12) as tf.Tensor3D;
+  const qm = tf.tensor2d([[1, 1, 0], [1, 1, 1]], undefined, 'bool');
+  const vm = tf.tensor2d([[1, 1, 1, 0, 0], [1, 1, 1, 1, 0]], undefined, 'bool');
+  const s = tf.scalar(0.7);
+  const w = tf.scalar(-1.3);
+  for (const mode of ['dot', 'concat'] as const) {
+    const layer = new Attention({ scoreMode: mode, useScale: true, useCausalMask: true, returnAttentionScores: true });
+    layer.build([q.shape, v.shape]);
+    layer.setWeights(mode === 'dot' ? [s] : [s, w]);
+    const [out, weights] = layer.apply([q, v], { mask: [qm, vm] }) as tf.Tensor[];
+    const scores = mode === 'dot' ? scaledDotScore(q, v, s) : (tf.mul(additiveScore(tf.mul(q, s) as tf.Tensor3D, tf.mul(v, s) as tf.Tensor3D), w) as tf.Tensor3D);
+    const core = attentionPool(scores, v, scoreMask({ valueMask: vm, causal: true }, 3, 5));
+    assert.deepEqual(Array.from(weights.dataSync()), Array.from(core.weights.dataSync()), `${mode}: weights`);
+    assert.deepEqual(Array.from(out.dataSync()), Array.from(tf.mul(core.context, qm.cast('float32').expandDims(2)).dataSync()), `${mode}: output`);
+  }
+  const mha = new MultiHeadAttention({ numHeads: 2, keyDim: 3 });
+  mha.apply([q, v]);
+  assert.throws(() => mha.apply([q, v], { attentionMask: tf.ones([2, 3, 4], 'bool') } as never), /MultiHeadAttention: attentionMask must have shape \[batch, Tq, Tv\] = \[2, 3, 5\], received \[2, 3, 4\]/);
 });

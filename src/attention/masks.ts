@@ -29,21 +29,23 @@ export function causalMask(tq: number, tv: number, offset = 0): tf.Tensor2D {
 }
 
 /**
- * The score mask [batch, Tq, Tv] from the masks Keras layers take: a value (key) padding mask
- * [batch, Tv], a query mask [batch, Tq], an optional causal constraint, and an explicit
- * attention mask broadcastable to [batch, Tq, Tv]. Missing parts allow everything; returns
- * undefined when nothing masks.
+ * The score mask [batch, Tq, Tv] from the masks Keras layers take: a value padding mask [batch, Tv]
+ * (and a key mask [batch, Tv], when keys have their own), a query mask [batch, Tq], an optional
+ * causal constraint, and an explicit attention mask broadcastable to [batch, Tq, Tv]. Missing parts
+ * allow everything; returns undefined when nothing masks. The one place masks are combined: the
+ * attention layers and the decoders all build their score masks here.
  */
 export function scoreMask(
-  opts: { valueMask?: tf.Tensor; queryMask?: tf.Tensor; attentionMask?: tf.Tensor; causal?: boolean },
+  opts: { valueMask?: tf.Tensor; keyMask?: tf.Tensor; queryMask?: tf.Tensor; attentionMask?: tf.Tensor; causal?: boolean },
   tq: number,
   tv: number,
 ): tf.Tensor | undefined {
-  const { valueMask, queryMask, attentionMask, causal } = opts;
-  if (!valueMask && !queryMask && !attentionMask && !causal) return undefined;
+  const { valueMask, keyMask, queryMask, attentionMask, causal } = opts;
+  if (!valueMask && !keyMask && !queryMask && !attentionMask && !causal) return undefined;
   return tf.tidy(() => {
     let m: tf.Tensor = tf.ones([1, tq, tv], 'bool');
     if (valueMask) m = tf.logicalAnd(m, valueMask.cast('bool').expandDims(1)); // [b, 1, Tv]
+    if (keyMask) m = tf.logicalAnd(m, keyMask.cast('bool').expandDims(1)); // [b, 1, Tv]
     if (queryMask) m = tf.logicalAnd(m, queryMask.cast('bool').expandDims(2)); // [b, Tq, 1]
     if (causal) m = tf.logicalAnd(m, causalMask(tq, tv).expandDims(0)); // [1, Tq, Tv]
     if (attentionMask) m = tf.logicalAnd(m, attentionMask.cast('bool'));

@@ -19,9 +19,10 @@ export function dotScore(query: tf.Tensor3D, keys: tf.Tensor3D): tf.Tensor3D {
 /**
  * Scaled dot-product score (Vaswani et al.): e_ij = q_iᵀ k_j / √d, or times `scale` when given.
  * Dividing by √d keeps the scores' variance near 1 as d grows, so the softmax does not saturate.
+ * `scale` may be a learned scalar tensor (Keras' Attention with use_scale).
  * @returns [batch, Tq, Tv]
  */
-export function scaledDotScore(query: tf.Tensor3D, keys: tf.Tensor3D, scale?: number): tf.Tensor3D {
+export function scaledDotScore(query: tf.Tensor3D, keys: tf.Tensor3D, scale?: number | tf.Scalar): tf.Tensor3D {
   const d = query.shape[2];
   return tf.tidy(() => tf.mul(dotScore(query, keys), scale ?? 1 / Math.sqrt(d)));
 }

@@ -1,5 +1,5 @@
 // Decoder steps: the baseline (no attention), Bahdanau (additive) and Luong (dot/general).
-import { additiveScore, attentionPool, dotScore, projectKeys } from '../attention';
+import { additiveScore, attentionPool, dotScore, projectKeys, scoreMask } from '../attention';
 import { tf } from '../tf';
 import { Cell, CellState, PreparedCell } from './cells';
 import { encoderWidth, Seq2SeqConfig } from './config';
@@ -75,7 +75,7 @@ export class Decoder {
   /** Per-batch precomputation: key projections once, not at every step. */
   memory(enc: Encoded): Memory {
     const values = enc.outputs;
-    const mask = enc.mask.expandDims(1) as tf.Tensor3D;
+    const mask = scoreMask({ valueMask: enc.mask }, 1, enc.mask.shape[1]) as tf.Tensor3D; // [b, 1, S]: one query per step
     if (this.cfg.kind === 'bahdanau') return { values, mask, keys: projectKeys(values, this.w.read('attention/key_kernel') as tf.Variable<tf.Rank.R2>) };
     if (this.cfg.kind === 'luong' && (this.cfg.luongScore ?? 'general') === 'general') {
       return { values, mask, keys: projectKeys(values, this.w.read('attention/general_kernel') as tf.Variable<tf.Rank.R2>) }; // q·(W h_j)

@@ -1,7 +1,8 @@
 // Keras' `Attention` layer (Luong-style): dot or concat scores over [query, value, key?].
 import { tf } from '../../tf';
-import { causalMask } from '../masks';
-import { maskedSoftmax } from '../softmax';
+import { scoreMask } from '../masks';
+import { attentionPool } from '../pooling';
+import { additiveScore, dotScore, scaledDotScore } from '../scores';
 import { describe } from '../shapes';
 import { AttentionCallArgs, checkMask, queryOutputMask, SERIALIZATION_PACKAGE, shapeList, splitInputs, splitMasks } from './common';
 
@@ -29,6 +30,7 @@ export interface AttentionLayerArgs {
  *           e_ij = w · Σ tanh(s · (q_i + k_j))   (concat)
  *   weights α = masked_softmax(e)   (value mask [b, 1, Tv], causal mask)
  *   output  o_i = Σ_j α_ij v_j, zeroed where the query mask is false.
+ * The formulas are the functional core's: dotScore/scaledDotScore, additiveScore, scoreMask, attentionPool.
  */
 export class Attention extends tf.layers.Layer {
   static className = 'Attention';
@@ -38,19 +40,16 @@ export class Attention extends tf.layers.Layer {
   protected readonly returnAttentionScores: boolean;
   protected readonly useCausalMask: boolean;
   protected scale?: tf.LayerVariable;
-  /** Whether the last call returned [output, weights]; computeMask (which sees no kwargs) follows it. */
-  protected returnedScores = false;
   protected concatScoreWeight?: tf.LayerVariable;
 
   constructor(args: AttentionLayerArgs = {}) {
     super(args);
-    this.returnedScores = args.returnAttentionScores ?? false;
     this.useScale = args.useScale ?? false;
     this.scoreMode = args.scoreMode ?? 'dot';
     this.dropout = args.dropout ?? 0;
     this.returnAttentionScores = args.returnAttentionScores ?? false;
     this.useCausalMask = args.useCausalMask ?? false;
-    this.supportsMasking = true;
+    this.supportsMasking = false; // masks come in through the call's `mask` (see queryOutputMask)
     if (this.scoreMode !== 'dot' && this.scoreMode !== 'concat') {
       throw new Error(`${this.getClassName()}: scoreMode must be 'dot' or 'concat', received '${this.scoreMode}'`);
     }
@@ -78,13 +77,11 @@ export class Attention extends tf.layers.Layer {
 
   /** e = scores [b, Tq, Tv] from query [b, Tq, d] and key [b, Tv, d]. */
   protected calculateScores(query: tf.Tensor3D, key: tf.Tensor3D): tf.Tensor3D {
-    if (this.scoreMode === 'dot') {
-      const e = tf.matMul(query, key, false, true); // [b, Tq, Tv]
-      return (this.scale ? tf.mul(e, this.scale.read()) : e) as tf.Tensor3D;
-    }
-    let sum = tf.add(query.expandDims(2), key.expandDims(1)); // [b, Tq, 1, d] + [b, 1, Tv, d] -> [b, Tq, Tv, d]
-    if (this.scale) sum = tf.mul(sum, this.scale.read());
-    return tf.mul(tf.sum(tf.tanh(sum), -1), this.concatScoreWeight!.read()) as tf.Tensor3D; // [b, Tq, Tv]
+    const s = this.scale?.read() as tf.Scalar | undefined;
+    if (this.scoreMode === 'dot') return s ? scaledDotScore(query, key, s) : dotScore(query, key); // [b, Tq, Tv]
+    // concat: the additive score with identity projections and v = 1, s(q + k) = sq + sk, times w
+    const [q, k] = s ? [tf.mul(query, s) as tf.Tensor3D, tf.mul(key, s) as tf.Tensor3D] : [query, key];
+    return tf.mul(additiveScore(q, k), this.concatScoreWeight!.read()) as tf.Tensor3D; // [b, Tq, Tv]
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: AttentionCallArgs = {}): tf.Tensor | tf.Tensor[] {
@@ -99,17 +96,10 @@ export class Attention extends tf.layers.Layer {
       checkMask(name, 'value mask', valueMask, b, tv);
 
       const scores = this.calculateScores(query, key); // [b, Tq, Tv]
-      let mask: tf.Tensor | undefined = valueMask ? valueMask.cast('bool').expandDims(1) : undefined; // [b, 1, Tv]
-      if (kwargs.useCausalMask ?? this.useCausalMask) {
-        const causal = causalMask(tq, tv).expandDims(0); // [1, Tq, Tv]
-        mask = mask ? tf.logicalAnd(mask, causal) : causal;
-      }
-      const weights = maskedSoftmax(scores, mask) as tf.Tensor3D; // [b, Tq, Tv]
-      const dropped = kwargs.training && this.dropout > 0 ? tf.dropout(weights, this.dropout) : weights;
-      let output = tf.matMul(dropped, value); // [b, Tq, Tv] x [b, Tv, dv] -> [b, Tq, dv]
-      if (queryMask) output = tf.mul(output, queryMask.cast('float32').expandDims(2)); // zero masked queries
-      this.returnedScores = kwargs.returnAttentionScores ?? this.returnAttentionScores;
-      return this.returnedScores ? [output, weights] : output;
+      const mask = scoreMask({ valueMask, causal: kwargs.useCausalMask ?? this.useCausalMask }, tq, tv); // the query mask masks outputs, not scores
+      const { context, weights } = attentionPool(scores, value, mask, { dropout: kwargs.training ? this.dropout : 0 }); // [b, Tq, dv], [b, Tq, Tv]
+      const output = queryMask ? tf.mul(context, queryMask.cast('float32').expandDims(2)) : context; // zero masked queries
+      return (kwargs.returnAttentionScores ?? this.returnAttentionScores) ? [output, weights] : output;
     });
   }
 
@@ -119,8 +109,9 @@ export class Attention extends tf.layers.Layer {
     return this.returnAttentionScores ? [out, [q[0], q[1], v[1]]] : out;
   }
 
+  /** Keras' rule from the input masks and the configured outputs (as computeOutputShape): the output keeps the query mask. */
   override computeMask(inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
-    return queryOutputMask(mask, this.returnedScores);
+    return queryOutputMask(mask, this.returnAttentionScores);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

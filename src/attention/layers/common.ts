@@ -51,7 +51,16 @@ export function shapeList(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {
   return Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
 }
 
-/** Keras' rule for the output mask: the attention output keeps the query's mask; the weights output has none. */
+/**
+ * Keras' rule for the output mask: the attention output keeps the query's mask; the weights output has none.
+ *
+ * The layers' `computeMask` is this, from the input masks and the layer's config, nothing else. The
+ * layers take their masks explicitly, as Keras layers do, through the call's `mask: [queryMask,
+ * valueMask, keyMask?]`, and set `supportsMasking` false: tfjs 4's implicit propagation only writes,
+ * after an eager call, a `kerasMask` that nothing reads (checking that computeMask's count matches the
+ * outputs, which a per-call `returnAttentionScores` changes), and in model execution it hands a layer
+ * only its first input's mask. A container that asks for the output masks still gets this rule.
+ */
 export function queryOutputMask(mask: tf.Tensor | tf.Tensor[] | undefined, withScores: boolean): tf.Tensor | tf.Tensor[] {
   const queryMask = Array.isArray(mask) ? mask[0] ?? null : null;
   return (withScores ? [queryMask, null] : queryMask) as tf.Tensor | tf.Tensor[];

@@ -1,8 +1,10 @@
 // Keras' `MultiHeadAttention`: h heads of scaled dot-product attention over learned projections.
 import { tf } from '../../tf';
-import { causalMask } from '../masks';
+import { linear } from '../linear';
+import { scoreMask } from '../masks';
+import { attentionPool } from '../pooling';
+import { scaledDotScore } from '../scores';
 import { describe } from '../shapes';
-import { maskedSoftmax } from '../softmax';
 import { AttentionCallArgs, checkMask, queryOutputMask, SERIALIZATION_PACKAGE, shapeList, splitInputs, splitMasks } from './common';
 
 export interface MultiHeadAttentionLayerArgs {
@@ -37,6 +39,7 @@ export interface MultiHeadCallArgs extends AttentionCallArgs {
  * Mask = query mask [b, Tq, 1] ∧ value/key masks [b, 1, Tv] ∧ causal ∧ attentionMask; a fully
  * masked row attends to nothing (zero weights), as in Keras.
  * Inputs [query, value, key?]; returns O, and [O, A [b, h, Tq, Tv]] when returnAttentionScores.
+ * The heads run through the functional core (scaledDotScore, scoreMask, attentionPool) as one batch of b·h.
  */
 export class MultiHeadAttention extends tf.layers.Layer {
   /** Not 'MultiHeadAttention': tfjs-layers registers its own class under that name (tfjs' NLP models). */
@@ -50,8 +53,6 @@ export class MultiHeadAttention extends tf.layers.Layer {
   private readonly returnAttentionScores: boolean;
   private readonly useCausalMask: boolean;
   private readonly kernelInitializer: 'glorotUniform' | 'zeros' | 'ones';
-  /** Whether the last call returned [output, weights]; computeMask (which sees no kwargs) follows it. */
-  private returnedScores: boolean;
   private w: Record<'qk' | 'qb' | 'kk' | 'kb' | 'vk' | 'vb' | 'ok' | 'ob', tf.LayerVariable | undefined> = {
     qk: undefined, qb: undefined, kk: undefined, kb: undefined, vk: undefined, vb: undefined, ok: undefined, ob: undefined,
   };
@@ -69,10 +70,9 @@ export class MultiHeadAttention extends tf.layers.Layer {
     this.outputDim = args.outputShape;
     this.dropout = args.dropout ?? 0;
     this.returnAttentionScores = args.returnAttentionScores ?? false;
-    this.returnedScores = this.returnAttentionScores;
     this.useCausalMask = args.useCausalMask ?? false;
     this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.supportsMasking = true;
+    this.supportsMasking = false; // masks come in through the call's `mask` (see queryOutputMask)
     if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`${name}: dropout must be in [0, 1), received ${this.dropout}`);
   }
 
@@ -98,13 +98,13 @@ export class MultiHeadAttention extends tf.layers.Layer {
     this.built = true;
   }
 
-  /** x [b, T, d] -> heads [b, h, T, size] through kernel [d, h, size] and bias [h, size]. */
-  private project(x: tf.Tensor3D, kernel: tf.LayerVariable, bias: tf.LayerVariable | undefined, size: number): tf.Tensor4D {
+  /** x [b, T, d] -> the heads as one batch [b·h, T, size], through kernel [d, h, size] and bias [h, size]. */
+  private project(x: tf.Tensor3D, kernel: tf.LayerVariable, bias: tf.LayerVariable | undefined, size: number): tf.Tensor3D {
     const [b, t, d] = x.shape;
     const h = this.numHeads;
-    let y = tf.matMul(tf.reshape(x, [b * t, d]), tf.reshape(kernel.read(), [d, h * size])); // [b*T, h*size]
+    let y: tf.Tensor = linear(x, tf.reshape(kernel.read(), [d, h * size])); // [b, T, h*size]
     if (bias) y = tf.add(y, tf.reshape(bias.read(), [h * size]));
-    return tf.transpose(tf.reshape(y, [b, t, h, size]), [0, 2, 1, 3]); // [b, h, T, size]
+    return tf.reshape(tf.transpose(tf.reshape(y, [b, t, h, size]), [0, 2, 1, 3]), [b * h, t, size]); // [b·h, T, size]
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: MultiHeadCallArgs = {}): tf.Tensor | tf.Tensor[] {
@@ -121,33 +121,24 @@ export class MultiHeadAttention extends tf.layers.Layer {
         if (t.shape[2] !== w!.shape[0]) throw new Error(`${name}: ${arg} must have last axis ${w!.shape[0]} (the layer was built for it), received ${describe(t.shape)}`);
       }
 
-      const q = this.project(query, this.w.qk!, this.w.qb, this.keyDim); // [b, h, Tq, kd]
-      const k = this.project(key, this.w.kk!, this.w.kb, this.keyDim); // [b, h, Tv, kd]
-      const v = this.project(value, this.w.vk!, this.w.vb, this.valueDim); // [b, h, Tv, vd]
-      const scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(this.keyDim)), k, false, true); // [b, h, Tq, Tv]
-
-      let mask: tf.Tensor | undefined;
-      const and = (m: tf.Tensor) => (mask = mask ? tf.logicalAnd(mask, m) : m);
-      if (queryMask) and(queryMask.cast('bool').reshape([b, tq, 1]));
-      if (valueMask) and(valueMask.cast('bool').reshape([b, 1, tv]));
-      if (keyMask) and(keyMask.cast('bool').reshape([b, 1, tv]));
-      if (kwargs.useCausalMask ?? this.useCausalMask) and(causalMask(tq, tv).expandDims(0));
-      if (kwargs.attentionMask) {
-        if (kwargs.attentionMask.rank !== 3) throw new Error(`${name}: attentionMask must have shape [batch, Tq, Tv] = [${b}, ${tq}, ${tv}], received ${describe(kwargs.attentionMask.shape)}`);
-        and(kwargs.attentionMask.cast('bool'));
+      const { attentionMask } = kwargs;
+      if (attentionMask && (attentionMask.rank !== 3 || [b, tq, tv].some((n, i) => attentionMask.shape[i] !== n && attentionMask.shape[i] !== 1))) {
+        throw new Error(`${name}: attentionMask must have shape [batch, Tq, Tv] = [${b}, ${tq}, ${tv}], received ${describe(attentionMask.shape)}`);
       }
-      const weights = maskedSoftmax(scores, mask?.expandDims(1)) as tf.Tensor4D; // [b, h, Tq, Tv]
-      const dropped = kwargs.training && this.dropout > 0 ? tf.dropout(weights, this.dropout) : weights;
+      const h = this.numHeads;
+      const q = this.project(query, this.w.qk!, this.w.qb, this.keyDim); // [b·h, Tq, kd]
+      const k = this.project(key, this.w.kk!, this.w.kb, this.keyDim); // [b·h, Tv, kd]
+      const v = this.project(value, this.w.vk!, this.w.vb, this.valueDim); // [b·h, Tv, vd]
+      const scores = scaledDotScore(q, k); // Q Kᵀ / √keyDim: [b·h, Tq, Tv]
+      const mask = scoreMask({ queryMask, valueMask, keyMask, attentionMask, causal: kwargs.useCausalMask ?? this.useCausalMask }, tq, tv); // [b or 1, Tq, Tv]
+      const headMask = mask && tf.reshape(tf.broadcastTo(mask.expandDims(1), [b, h, tq, tv]), [b * h, tq, tv]); // the same for every head
+      const { context, weights } = attentionPool(scores, v, headMask, { dropout: kwargs.training ? this.dropout : 0 }); // [b·h, Tq, vd], [b·h, Tq, Tv]
 
-      const context = tf.matMul(dropped, v); // [b, h, Tq, vd]
-      const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [b * tq, this.numHeads * this.valueDim]); // [b*Tq, h*vd]
+      const merged = tf.reshape(tf.transpose(tf.reshape(context, [b, h, tq, this.valueDim]), [0, 2, 1, 3]), [b, tq, h * this.valueDim]) as tf.Tensor3D; // [b, Tq, h·vd]
       const ok = this.w.ok!.read();
-      const outDim = ok.shape[2] as number;
-      let output: tf.Tensor = tf.matMul(merged, tf.reshape(ok, [this.numHeads * this.valueDim, outDim])); // [b*Tq, out]
+      let output: tf.Tensor = linear(merged, tf.reshape(ok, [h * this.valueDim, ok.shape[2] as number])); // [b, Tq, out]
       if (this.w.ob) output = tf.add(output, this.w.ob.read());
-      output = tf.reshape(output, [b, tq, outDim]); // [b, Tq, out]
-      this.returnedScores = kwargs.returnAttentionScores ?? this.returnAttentionScores;
-      return this.returnedScores ? [output, weights] : output;
+      return (kwargs.returnAttentionScores ?? this.returnAttentionScores) ? [output, tf.reshape(weights, [b, h, tq, tv])] : output;
     });
   }
 
@@ -157,8 +148,9 @@ export class MultiHeadAttention extends tf.layers.Layer {
     return this.returnAttentionScores ? [out, [q[0], this.numHeads, q[1], v[1]]] : out;
   }
 
+  /** Keras' rule from the input masks and the configured outputs (as computeOutputShape): the output keeps the query mask. */
   override computeMask(inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
-    return queryOutputMask(mask, this.returnedScores);
+    return queryOutputMask(mask, this.returnAttentionScores);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -198,7 +198,7 @@ export class Native {
     try {
       metas = this.b.executeOp(name, attrs, inputs, outputs);
     } catch (e) {
-      throw new Error(`fast step: TensorFlow op ${name} failed on inputs ${inputs.map((h) => `[${this.dims(h)}]`).join(', ')}: ${(e as Error).message.split('\n').slice(0, 2).join(' ')}`);
+      throw new Error(`fast step: TensorFlow op ${name} failed on inputs ${inputs.map((h) => `[${this.shapes.get(h) ?? this.borrowed.get(h) ?? '?'}]`).join(', ')}: ${(e as Error).message.split('\n').slice(0, 2).join(' ')}`);
     }
     const hs = metas.map((m) => this.own(m));
     this.step.push(...hs);

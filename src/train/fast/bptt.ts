@@ -97,8 +97,7 @@ export class FastStep {
       const dec = this.decoder(host, enc.values, enc.state, grads);
       enc.backward(dec.dValues, dec.dState);
       const out: tf.NamedTensorMap = {};
-      for (const v of this.model.trainableVariables) {
-        const logical = this.model.weights.entries().find(([, w]) => w === v)![0];
+      for (const [logical, v] of this.model.weights.entries()) {
         const g = grads.get(logical);
         if (g === undefined) throw new Error(`fast training step: no gradient for ${logical} (config ${JSON.stringify(this.cfg)})`);
         out[v.name] = n.toTensor(n.dims(g).join() === v.shape.join() ? g : n.reshape(g, v.shape));
@@ -316,7 +315,7 @@ export class FastStep {
     const out = ys.map((y) => {
       const sPrev = state[0]; // [b, u]
       const Ht = n.tanh(n.add(K, n.reshape(n.matMul(sPrev, Wq), [b, 1, A]))); // [b, S, A]
-      const { p, alpha } = this.attend(n.reshape(n.bmm(Ht, v), [b, 1, S]), mask); // [b, 1, S]
+      const { p, alpha } = this.attend(n.reshape(n.matMul(n.reshape(Ht, [b * S, A]), v), [b, 1, S]), mask); // e = H_t v: [b·S, 1] -> [b, 1, S]
       const c = n.reshape(n.bmm(alpha, values), [b, D]); // [b, D]
       state = cell.forward(n.concat([y, c], 1), state); // s_t
       st.push({ sPrev, H: Ht, p, alpha, c });

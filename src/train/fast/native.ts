@@ -127,12 +127,6 @@ export class Native {
     return { ...this.counts, live: this.live };
   }
 
-  shape(h: H): number[] {
-    const s = this.shapes.get(h);
-    if (!s) throw new Error(`fast step: handle ${h} is not live`);
-    return s;
-  }
-
   // ---- ownership ----
 
   private own(m: Meta): H {
@@ -178,7 +172,9 @@ export class Native {
 
   /** Shape of an owned or borrowed handle. */
   dims(h: H): number[] {
-    return this.shapes.get(h) ?? this.borrowed.get(h) ?? this.shape(h);
+    const s = this.shapes.get(h) ?? this.borrowed.get(h);
+    if (!s) throw new Error(`fast step: handle ${h} is not live`);
+    return s;
   }
 
   // ---- running ops ----

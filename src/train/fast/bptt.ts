@@ -328,15 +328,16 @@ export class FastStep {
         const dCo = n.unstack(n.reshape(n.cols(dO, u, D), [T, b, D])); // T × [b, D]
         const WqT = n.transpose(Wq, [1, 0]); // [A, u]
         const vRow = n.reshape(v, [A]); // [A]
-        const dq: H[] = new Array(T), dHbar: H[] = new Array(T), de: H[] = new Array(T), dc: H[] = new Array(T);
+        const dq: H[] = new Array(T), dHbar: H[] = new Array(T), dv: H[] = new Array(T), dc: H[] = new Array(T);
         const dState = this.throughTime(
           cell, T, true,
           (t, dNext) => this.carry(this.plus(dHo[t], dNext[0]), dNext, this.cfg.cell, b),
           (t, dx, dPrev) => {
             dc[t] = n.add(dCo[t], n.cols(dx, E, D)); // dx [b, E + D] -> dc [b, D]
             const dAlpha = n.bmm(n.reshape(dc[t], [b, 1, D]), values, false, true); // [b, 1, S]
-            de[t] = this.attendGrad(st[t].p, dAlpha, mask); // [b, 1, S]
-            dHbar[t] = n.tanhGrad(st[t].H, n.mul(n.reshape(de[t], [b, S, 1]), vRow)); // [b, S, A]
+            const de = this.attendGrad(st[t].p, dAlpha, mask); // [b, 1, S]
+            dv[t] = n.reshape(n.bmm(de, st[t].H), [b, A]); // Σ_j de_j H_tj: [b, A] (per step: a bulk [1, T·b·S]·[T·b·S, A] matMul is 3× slower)
+            dHbar[t] = n.tanhGrad(st[t].H, n.mul(n.reshape(de, [b, S, 1]), vRow)); // [b, S, A]
             dq[t] = n.sum(dHbar[t], [1]); // [b, A]
             return [n.add(dPrev[0], n.matMul(dq[t], WqT)), ...dPrev.slice(1)]; // ds_{t−1} += dq W_qᵀ
           },
@@ -353,7 +354,7 @@ export class FastStep {
           grads: [
             ['attention/key_kernel', n.matMul(n.reshape(values, [b * S, D]), dK2, true)], // [D, A]
             ['attention/query_kernel', n.matMul(n.concat(st.map((s) => s.sPrev), 0), n.concat(dq, 0), true)], // [u, A]
-            ['attention/v', n.reshape(n.matMul(n.reshape(n.concat(de, 0), [1, T * b * S]), n.reshape(n.concat(st.map((s) => s.H), 0), [T * b * S, A])), [A, 1])], // [A, 1]
+            ['attention/v', n.reshape(n.sum(n.concat(dv, 0), [0]), [A, 1])], // [A, 1]
           ],
         };
       },

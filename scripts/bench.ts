@@ -1,7 +1,14 @@
 // npm run bench: milliseconds per training step of the reference attention model (batch 64, source 20,
-// target 12, vocab 40, embedding 64, GRU 128, additive attention), measured in one run on
-//   - tfjs-node (the native backend), - the pure-JS cpu backend, - Keras with tf.function (when the
-// venv has tensorflow), and written to bench/results.md with the ratios. A benchmark, not a test.
+// target 12, vocab 40, embedding 64, GRU 128, additive attention 128, masked loss, Adam, clipping at 5),
+// all rows in one run, each in its own process:
+//   - the trainer with the autodiff step (tf.variableGrads) and with the fast BPTT step (src/train/fast),
+//     the fast one at TensorFlow's default threads and at one intra-op and one inter-op thread;
+//   - Keras 3 with tf.function (when .venv has tensorflow: npm run fixtures:keras installs it);
+//   - the pure-JS cpu backend (a few steps only: it is ~30× slower).
+// Every row trains through `train()` with one optimizer across all its steps; the time of a step is the
+// time between two of the trainer's progress calls (batching, forward, backward, clipping, Adam); the
+// figure is the median after a warm-up. TensorFlow kernels and tensor uploads per step are counted by
+// wrapping tfjs-node's native binding. Writes bench/results.md. A benchmark, not a test.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,75 +16,122 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const B = 64, S = 20, T = 12, V = 40, E = 64, U = 128;
+const WARMUP = 5;
 
-/** Runs in a child process: one backend per process, so nothing carries over between measurements. */
-async function measure(backend: string, steps: number): Promise<number> {
+interface Row {
+  label: string;
+  ms: number;
+  steps: number;
+  kernels?: number;
+  uploads?: number;
+  note?: string;
+}
+
+interface ChildArgs {
+  backend: 'tensorflow' | 'cpu';
+  step: 'autodiff' | 'fast';
+  steps: number;
+}
+
+/** Runs in a child process: one configuration per process, so nothing carries over between rows. */
+async function measure(a: ChildArgs): Promise<Omit<Row, 'label'>> {
   const aw = await import('../src');
-  if (backend !== 'tensorflow') await aw.tf.setBackend(backend);
-  const examples = Array.from({ length: B * (steps + 2) }, (_, i) => ({
+  if (a.backend !== 'tensorflow') await aw.tf.setBackend(a.backend);
+  // count every TensorFlow kernel and every upload the native binding sees (tfjs ops and direct calls alike)
+  const counts = { kernels: 0, uploads: 0 };
+  const backend = aw.tf.backend() as unknown as { binding?: object };
+  const binding = backend.binding;
+  if (binding) {
+    const counted: Record<string, keyof typeof counts> = { executeOp: 'kernels', createTensor: 'uploads' };
+    const wrapped = Object.create(binding) as Record<string, unknown>; // reads everything else from the binding
+    for (const [name, key] of Object.entries(counted)) {
+      const f = (binding as Record<string, (...args: unknown[]) => unknown>)[name];
+      const value = (...args: unknown[]) => {
+        counts[key]++;
+        return f.apply(binding, args);
+      };
+      Object.defineProperty(wrapped, name, { value }); // the binding's own are read-only: shadow, don't assign
+    }
+    backend.binding = wrapped;
+  }
+  const n = WARMUP + a.steps;
+  const examples = Array.from({ length: B * n }, (_, i) => ({
     source: Array.from({ length: S }, (_, j) => 4 + ((i * 7 + j * 13) % (V - 4))),
     target: Array.from({ length: T - 1 }, (_, j) => 4 + ((i * 5 + j * 11) % (V - 4))), // + </s> = 12 decoder steps
   }));
   const model = new aw.Seq2Seq({ kind: 'bahdanau', cell: 'gru', encoder: 'rnn', sourceVocabSize: V, targetVocabSize: V, embeddingDim: E, units: U, attentionUnits: U, seed: 1 });
-  await aw.train(model, { train: examples.slice(0, 2 * B) }, { epochs: 1, batchSize: B, seed: 1, progress: 'silent', clipNorm: 5 }); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const r = await aw.train(model, { train: examples.slice((i + 2) * B, (i + 3) * B) }, { epochs: 1, batchSize: B, seed: 1, progress: 'silent', clipNorm: 5 });
-    times.push(r.msPerStep);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const marks: { t: number; kernels: number; uploads: number }[] = [];
+  const mark = () => marks.push({ t: performance.now(), ...counts });
+  const reporter = { start: mark, step: mark, epochEnd() {}, end() {} };
+  const r = await aw.train(model, { train: examples }, { epochs: 1, batchSize: B, seed: 1, progress: reporter, clipNorm: 5, step: a.step, maxBatchesPerEpoch: n });
+  if (r.step !== a.step) throw new Error(`asked for the ${a.step} step, the trainer ran ${r.step} (${r.stepReason})`);
+  const per = marks.slice(WARMUP + 1).map((m, i) => ({ ms: m.t - marks[WARMUP + i].t, kernels: m.kernels - marks[WARMUP + i].kernels, uploads: m.uploads - marks[WARMUP + i].uploads }));
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return {
+    ms: median(per.map((p) => p.ms)),
+    steps: per.length,
+    kernels: binding ? median(per.map((p) => p.kernels)) : undefined,
+    uploads: binding ? median(per.map((p) => p.uploads)) : undefined,
+  };
 }
 
-function child(backend: string, steps: number): number {
-  const r = spawnSync(process.execPath, [__filename, '--child', backend, String(steps)], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+function child(label: string, a: ChildArgs, env: NodeJS.ProcessEnv = {}): Row {
+  const r = spawnSync(process.execPath, [__filename, '--child', JSON.stringify(a)], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', ...env } });
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench (${backend}) failed: ${r.stderr.split('\n').slice(-5).join('\n')}`);
-  return (JSON.parse(line) as { msPerStep: number }).msPerStep;
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench (${label}) failed: ${r.stderr.split('\n').slice(-8).join('\n')}`);
+  const row = { label, ...(JSON.parse(line) as Omit<Row, 'label'>) };
+  console.log(`[bench] ${label}: ${row.ms.toFixed(1)} ms/step (median of ${row.steps})${row.kernels !== undefined ? `, ${row.kernels} kernels and ${row.uploads} uploads per step` : ''}`);
+  return row;
 }
 
-function keras(steps: number): { ms?: number; note: string } {
+function keras(steps: number): Row | string {
   const python = path.join(ROOT, '.venv', 'bin', 'python');
   const probe = spawnSync(python, ['-c', 'import tensorflow'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { note: 'skipped: tensorflow is not in .venv (npm run fixtures:keras installs it)' };
+  if (probe.status !== 0) return 'skipped: tensorflow is not in .venv (npm run fixtures:keras installs it)';
   const r = spawnSync(python, [path.join(ROOT, 'scripts', 'bench_keras.py'), String(steps)], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
   const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) return { note: `failed: ${r.stderr.split('\n').slice(-3).join(' ')}` };
-  const j = JSON.parse(line) as { msPerStep: number; tensorflow: string };
-  return { ms: j.msPerStep, note: `TensorFlow ${j.tensorflow}, Keras tf.function` };
+  if (r.status !== 0 || !line.startsWith('{')) return `failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
+  const j = JSON.parse(line) as { msPerStep: number; steps: number; tensorflow: string; keras: string };
+  const row = { label: `Keras ${j.keras} + tf.function (TensorFlow ${j.tensorflow})`, ms: j.msPerStep, steps: j.steps };
+  console.log(`[bench] ${row.label}: ${row.ms.toFixed(1)} ms/step (median of ${row.steps})`);
+  return row;
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
-    console.log(JSON.stringify({ msPerStep: await measure(process.argv[3], Number(process.argv[4])) }));
+    console.log(JSON.stringify(await measure(JSON.parse(process.argv[3]) as ChildArgs)));
     return;
   }
-  console.log('[bench] reference attention model: batch 64, source 20, target 12, vocab 40, embedding 64, GRU 128, additive attention');
-  const node = child('tensorflow', 20);
-  console.log(`[bench] tfjs-node: ${node.toFixed(1)} ms/step`);
-  const k = keras(20);
-  console.log(`[bench] Keras: ${k.ms ? `${k.ms.toFixed(1)} ms/step` : k.note}`);
-  const cpu = child('cpu', 3);
-  console.log(`[bench] pure-JS cpu backend: ${cpu.toFixed(1)} ms/step`);
-  const rows = [
-    ['tfjs-node (native TensorFlow)', node.toFixed(1), k.ms ? (node / k.ms).toFixed(2) : '–', '1.00'],
-    ...(k.ms ? [[`Keras + tf.function (${k.note.split(',')[0]})`, k.ms.toFixed(1), '1.00', (k.ms / node).toFixed(2)]] : []),
-    ['tfjs pure-JS cpu backend', cpu.toFixed(1), k.ms ? (cpu / k.ms).toFixed(2) : '–', (cpu / node).toFixed(2)],
-  ];
+  const steps = Number(process.env.AW_BENCH_STEPS ?? 40);
+  console.log(`[bench] reference attention model: batch ${B}, source ${S}, target ${T}, vocab ${V}, embedding ${E}, GRU ${U}, additive attention ${U}; ${WARMUP} warm-up steps, then ${steps}`);
+  const oneThread = { TF_NUM_INTRAOP_THREADS: '1', TF_NUM_INTEROP_THREADS: '1' };
+  const autodiff = child('tfjs-node, autodiff step', { backend: 'tensorflow', step: 'autodiff', steps });
+  const fast = child('tfjs-node, fast BPTT step', { backend: 'tensorflow', step: 'fast', steps });
+  const fast1 = child('tfjs-node, fast BPTT step, 1 intra-op + 1 inter-op thread', { backend: 'tensorflow', step: 'fast', steps }, oneThread);
+  const k = keras(steps);
+  const cpu = child('tfjs pure-JS cpu backend, autodiff step', { backend: 'cpu', step: 'autodiff', steps: 3 });
+  const rows = [autodiff, fast, fast1, ...(typeof k === 'string' ? [] : [k]), cpu];
+  const ref = typeof k === 'string' ? undefined : k.ms;
+  const f = (x: number | undefined, d = 2) => (x === undefined ? '–' : x.toFixed(d));
   const md = `# Training-step benchmark
 
-Reference attention model: batch 64, source length 20, target length 12, vocabulary 40, embedding 64, GRU 128,
-additive (Bahdanau) attention with 128 units, Adam, gradients clipped at norm 5. Median milliseconds per training
-step (forward, backward, update), measured by \`npm run bench\` in one run, each backend in its own process.
+Reference attention model: batch ${B}, source length ${S}, target length ${T}, vocabulary ${V}, embedding ${E}, GRU ${U},
+additive (Bahdanau) attention with ${U} units, masked loss, Adam, gradients clipped at norm 5. Milliseconds per
+training step (batching, forward, backward, clipping, update) through the library's \`train()\` with one optimizer
+across all steps: the median of the steps after ${WARMUP} warm-up steps, every row in its own process, all rows in
+one run of \`npm run bench\`. Kernels and uploads: TensorFlow kernels executed and tensors uploaded per step, counted
+at tfjs-node's native binding (tfjs ops and the fast step's direct calls alike).
 
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}.
-Keras: ${k.note}.
-
-| backend | ms/step | × Keras | × tfjs-node |
-|---|---|---|---|
-${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+${typeof k === 'string' ? `Keras: ${k}.\n` : ''}
+| configuration | ms/step | × Keras | × autodiff step | steps | kernels/step | uploads/step |
+|---|---|---|---|---|---|---|
+${rows.map((r) => `| ${r.label} | ${r.ms.toFixed(1)} | ${f(ref && r.ms / ref)} | ${f(r.ms / autodiff.ms)} | ${r.steps} | ${r.kernels ?? '–'} | ${r.uploads ?? '–'} |`).join('\n')}
 `;
   fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'bench', 'results.md'), md);
+  const file = path.join(ROOT, 'bench', 'results.md');
+  const notes = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n## ').slice(1) : []; // keep the hand-written sections
+  fs.writeFileSync(file, md + notes.map((n) => `\n## ${n.trimEnd()}\n`).join(''));
   console.log(md);
 }
 

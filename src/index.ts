@@ -3,6 +3,7 @@ export { tf } from './tf';
 export { assertNativeBackend, backendReport, formatBackendReport, type BackendReport } from './backend';
 export { notebookDisplay, PLOTLY_MIME, showFigure, type Figure } from './viz/display';
 export { declarationSource, showSource } from './notebook/source';
+export { disposeDeep, fresh } from './notebook/fresh';
 export * from './attention';
 export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap';
 export * from './data';

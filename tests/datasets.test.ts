@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import * as zlib from 'node:zlib';
 import { generateAll } from '../scripts/make_datasets';
-import { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset } from '../src';
+import { DATASET_NAMES, DATASETS_DIR, datasetMeta, GroupedPair, loadDataset, readUtf8 } from '../src';
 
 const folders = ['dates', 'phrases', 'reverse'];
 
@@ -54,5 +55,58 @@ test('`npm run datasets` regenerates byte-identical files (same ICU)', (t) => {
     }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('Debian datasets: datasets/ stays within 12 MB; README names release, indices, date, counts and terms', () => {
+  const total = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? total(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+  assert.ok(total(DATASETS_DIR) <= 12 * 1024 * 1024, `datasets/ holds ${total(DATASETS_DIR)} bytes`);
+  for (const f of ['debian-en-fr', 'debian-summaries']) {
+    const meta = datasetMeta(f);
+    assert.equal(meta.bytes, fs.statSync(path.join(DATASETS_DIR, f, 'data.tsv.gz')).size);
+    const readme = fs.readFileSync(path.join(DATASETS_DIR, f, 'README.md'), 'utf8');
+    for (const needle of ['bookworm', 'Translation-en', 'fetched', 'Counts', 'licence', 'could \\*\\*not\\*\\* be verified', 'source package', String(meta.pairs)]) {
+      assert.match(readme, new RegExp(needle), `${f}/README.md lacks ${needle}`);
+    }
+    assert.match(meta.fetched ?? '', /^\d{4}-\d{2}-\d{2}$/);
+    assert.ok(meta.indices && /^[0-9a-f]{64}$/.test(meta.indices['main/i18n/Translation-en']));
+  }
+  assert.match(fs.readFileSync(path.join(DATASETS_DIR, 'debian-en-fr', 'README.md'), 'utf8'), /DDTP/);
+});
+
+test('Debian datasets: no group and no English text straddles train, valid and test; kinds filter after the split', () => {
+  for (const name of ['debian-en-fr', 'debian-summaries'] as const) {
+    const d = loadDataset(name);
+    const side = new Map<string, string>();
+    const text = new Map<string, string>();
+    for (const part of ['train', 'valid', 'test'] as const) {
+      for (const p of d[part] as GroupedPair[]) {
+        assert.equal(side.get(p.group) ?? part, part, `${name}: group ${p.group} is in ${side.get(p.group)} and ${part}`);
+        side.set(p.group, part);
+        const key = p.source.toLowerCase().replace(/\d+/g, '0');
+        assert.equal(text.get(key) ?? part, part, `${name}: "${p.source}" is in ${text.get(key)} and ${part}`);
+        text.set(key, part);
+      }
+    }
+    for (const part of ['valid', 'test'] as const) {
+      assert.ok(d[part].length > 0.09 * d.pairs.length && d[part].length <= Math.round(0.1 * d.pairs.length), `${name}: ${part} holds ${d[part].length} of ${d.pairs.length}`);
+    }
+  }
+  const syn = loadDataset('debian-en-fr', { kind: 'synopsis' });
+  assert.ok(syn.pairs.length > 15_000 && (syn.pairs as GroupedPair[]).every((p) => p.kind === 'synopsis'));
+  assert.throws(() => loadDataset('debian-en-fr', { kind: 'poem' }), /no pairs of kind "poem"; its kinds are/);
+  assert.throws(() => loadDataset('dates', { kind: 'synopsis' }), /"dates" has no kinds/);
+});
+
+test('Debian datasets: a damaged file is an error naming file and line', () => {
+  const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-debian-ds-'));
+  try {
+    const f = path.join(bad, 'x.tsv.gz');
+    fs.writeFileSync(f, zlib.gzipSync('a\tb\n'));
+    assert.equal(readUtf8(f), 'a\tb\n');
+    fs.writeFileSync(f, 'not gzip');
+    assert.throws(() => readUtf8(f), /x\.tsv\.gz: not a readable gzip file/);
+  } finally {
+    fs.rmSync(bad, { recursive: true, force: true });
   }
 });

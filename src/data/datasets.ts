@@ -1,14 +1,18 @@
 // The datasets bundled in datasets/, loaded with their fixed split.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Loaded, Pair, readAnkiPairs, readTablePairs } from './corpus';
+import { Loaded, LoadReport, Pair, readAnkiPairs, readTablePairs } from './corpus';
 import { splitData, Splits } from './split';
+import { DataFileError, readUtf8, splitLines } from './text-file';
 
 /** Repository root: this file runs from build/src/data. */
 export const DATASETS_DIR = path.resolve(__dirname, '..', '..', '..', 'datasets');
 
-export type DatasetName = 'dates' | 'phrases-fr' | 'phrases-zh' | 'reverse';
-export const DATASET_NAMES: readonly DatasetName[] = ['dates', 'phrases-fr', 'phrases-zh', 'reverse'];
+export type DatasetName = 'dates' | 'phrases-fr' | 'phrases-zh' | 'reverse' | 'debian-en-fr' | 'debian-summaries';
+export const DATASET_NAMES: readonly DatasetName[] = ['dates', 'phrases-fr', 'phrases-zh', 'reverse', 'debian-en-fr', 'debian-summaries'];
+
+/** The datasets made of Debian package descriptions: gzip'd TSV with a stored split by group. */
+const GROUPED: readonly DatasetName[] = ['debian-en-fr', 'debian-summaries'];
 
 export interface DatasetMeta {
   name: string;
@@ -16,10 +20,31 @@ export interface DatasetMeta {
   pairs: number;
   bytes: number;
   seed: number;
-  split: { seed: number; valid: number; test: number };
-  icu: string;
-  cldr: string;
-  unicode: string;
+  /** How the split was made; `by: 'group'` for the Debian datasets (splitGroups, stored in the file). */
+  split: { seed: number; valid: number; test: number; by?: 'group' };
+  /** The CLDR datasets: the ICU they were generated with. */
+  icu?: string;
+  cldr?: string;
+  unicode?: string;
+  /** The Debian datasets: release, fetch date, index files (SHA-256), source and target columns, counts. */
+  release?: string;
+  fetched?: string;
+  indices?: Record<string, string>;
+  columns?: { source: string; target: string };
+  counts?: Record<string, number>;
+}
+
+/** A pair of a Debian dataset: which source-package group and package it comes from, and its kind. */
+export interface GroupedPair extends Pair {
+  group: string;
+  package: string;
+  /** debian-en-fr: 'synopsis' or 'paragraph'; debian-summaries: 'summary'. */
+  kind: string;
+}
+
+export interface DatasetLoadOptions {
+  /** Debian datasets: keep only pairs of this kind (after the split, so groups stay apart). */
+  kind?: string;
 }
 
 export interface Dataset extends Loaded, Splits<Pair> {
@@ -39,8 +64,10 @@ export function datasetMeta(folder: string): DatasetMeta {
  * Loads a bundled dataset and splits it the one documented way (datasets/<name>/meta.json "split"),
  * so every notebook and the CLI train and test on the same pairs.
  */
-export function loadDataset(name: DatasetName): Dataset {
+export function loadDataset(name: DatasetName, opts: DatasetLoadOptions = {}): Dataset {
   if (!DATASET_NAMES.includes(name)) throw new Error(`loadDataset: unknown dataset "${name}"; choose one of ${DATASET_NAMES.join(', ')}`);
+  if (GROUPED.includes(name)) return loadGrouped(name, opts);
+  if (opts.kind !== undefined) throw new Error(`loadDataset: "${name}" has no kinds; { kind } is for ${GROUPED.join(', ')}`);
   const folder = name.startsWith('phrases') ? 'phrases' : name;
   const meta = datasetMeta(folder);
   const file = path.join(DATASETS_DIR, folder, meta.file);
@@ -50,4 +77,41 @@ export function loadDataset(name: DatasetName): Dataset {
     : readAnkiPairs(file);
   const loadMs = performance.now() - t0;
   return { name, meta, loadMs, ...loaded, ...splitData(loaded.pairs, meta.split) };
+}
+
+const SPLIT_NAMES = ['train', 'valid', 'test'] as const;
+
+/**
+ * Reads a Debian dataset (datasets/<name>/data.tsv.gz: `split, group, package, kind, <source>, <target>`, no
+ * quoting) with the split stored in it. A wrong header, column count, split name or empty cell is an error
+ * naming the file and line: the file is generated, so any of these means it is damaged.
+ */
+function loadGrouped(name: DatasetName, opts: DatasetLoadOptions): Dataset {
+  const meta = datasetMeta(name);
+  const file = path.join(DATASETS_DIR, name, meta.file);
+  const t0 = performance.now();
+  const lines = splitLines(readUtf8(file));
+  const columns = meta.columns ?? { source: 'source', target: 'target' };
+  const header = ['split', 'group', 'package', 'kind', columns.source, columns.target];
+  if (lines[0] !== header.join('\t')) throw new DataFileError(file, 1, `expected the header ${JSON.stringify(header.join('\t'))}, found ${JSON.stringify(lines[0] ?? '')}`);
+  const splits: Splits<GroupedPair> = { train: [], valid: [], test: [] };
+  const pairs: GroupedPair[] = [];
+  const kinds = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i].split('\t');
+    if (cells.length !== header.length) throw new DataFileError(file, i + 1, `expected ${header.length} tab-separated columns, found ${cells.length}`);
+    const empty = cells.findIndex((c) => c.trim() === '');
+    if (empty >= 0) throw new DataFileError(file, i + 1, `empty ${header[empty]} cell`);
+    const [split, group, pkg, kind, source, target] = cells;
+    if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw new DataFileError(file, i + 1, `split must be train, valid or test, not ${JSON.stringify(split)}`);
+    kinds.add(kind);
+    if (opts.kind !== undefined && kind !== opts.kind) continue;
+    const pair: GroupedPair = { source, target, line: i + 1, group, package: pkg, kind };
+    pairs.push(pair);
+    splits[split as (typeof SPLIT_NAMES)[number]].push(pair);
+  }
+  if (opts.kind !== undefined && !kinds.has(opts.kind)) throw new Error(`loadDataset: "${name}" has no pairs of kind "${opts.kind}"; its kinds are ${[...kinds].join(', ')}`);
+  const report: LoadReport = { file, records: lines.length - 1, kept: pairs.length, skipped: {} };
+  const loadMs = performance.now() - t0;
+  return { name, meta, loadMs, pairs, report, ...splits };
 }

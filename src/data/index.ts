@@ -11,3 +11,5 @@ export { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset, type Dataset, ty
 export { encodeSplits, type EncodedSplits } from './encode';
 export { pairsFrame } from './frame';
 export { prepareTask, tokenizersFor, type Task } from './tasks';
+export { bpeSegmenter, END_OF_WORD, learnBpe, type BpeMerge, type BpeOptions, type LearnBpeOptions } from './bpe';
+export { bpeTokenizer, fitBpeTokenizer, type BpeTokenizer, type BpeTokenizerSpec, type CharWordSpec, type FitBpeOptions } from './tokenize';

@@ -10,9 +10,11 @@ export interface Task extends EncodedSplits {
   targetTokenizer: Tokenizer;
 }
 
-/** Characters for dates and reversal; words with digits split for the phrases (Intl.Segmenter for zh). */
+/** Characters for dates and reversal; words with digits split for the phrases (Intl.Segmenter for zh); words for the Debian texts. */
 export function tokenizersFor(name: DatasetName): { source: Tokenizer; target: Tokenizer } {
   if (name === 'dates' || name === 'reverse') return { source: charTokenizer(), target: charTokenizer() };
+  if (name === 'debian-en-fr') return { source: wordTokenizer(), target: wordTokenizer({ locale: 'fr' }) };
+  if (name === 'debian-summaries') return { source: wordTokenizer(), target: wordTokenizer() };
   if (name === 'phrases-fr') return { source: wordTokenizer({ splitDigits: true }), target: wordTokenizer({ locale: 'fr', splitDigits: true }) };
   return { source: wordTokenizer({ splitDigits: true }), target: wordTokenizer({ locale: 'zh', splitDigits: true }) };
 }

@@ -1,6 +1,7 @@
 // Tokenizers that can be undone. Whitespace is kept as a marker, SentencePiece-style: a token that
 // follows a space (or starts the text) begins with '▁' (U+2581). So detokenize(tokenize(s)) === s
 // for text that is already normalised (single spaces, trimmed, NFC, and lower case if asked for).
+import { BpeMerge, BpeOptions, bpeSegmenter, learnBpe, LearnBpeOptions } from './bpe';
 
 export const SPACE_MARK = '\u2581';
 
@@ -23,15 +24,24 @@ export interface TokenizerOptions {
   splitDigits?: boolean;
 }
 
-export interface TokenizerSpec extends TokenizerOptions {
+export interface CharWordSpec extends TokenizerOptions {
   type: 'char' | 'word';
 }
+
+/** A BPE tokenizer: the word tokenizer's options (its words are what BPE splits) and the merges in order. */
+export interface BpeTokenizerSpec extends TokenizerOptions, BpeOptions {
+  type: 'bpe';
+  merges: BpeMerge[];
+}
+
+export type TokenizerSpec = CharWordSpec | BpeTokenizerSpec;
 
 /** The tokenizer a spec describes (as saved with a model). */
 export function makeTokenizer(spec: TokenizerSpec): Tokenizer {
   if (spec?.type === 'char') return charTokenizer(spec);
   if (spec?.type === 'word') return wordTokenizer(spec);
-  throw new Error(`makeTokenizer: type must be 'char' or 'word', received ${JSON.stringify(spec?.type)}`);
+  if (spec?.type === 'bpe') return bpeTokenizer(spec);
+  throw new Error(`makeTokenizer: type must be 'char', 'word' or 'bpe', received ${JSON.stringify((spec as { type?: unknown })?.type)}`);
 }
 
 /** Normalises, optionally lower-cases, collapses whitespace runs to one space and trims. */
@@ -104,4 +114,71 @@ export function wordTokenizer(opts: TokenizerOptions = {}): Tokenizer {
     },
     detokenize: joinMarked,
   };
+}
+
+export interface BpeTokenizer extends Tokenizer {
+  readonly spec: BpeTokenizerSpec;
+  /** The words BPE splits (what subword-nmt is given): the word tokenizer's tokens without '▁'. */
+  words(text: string): string[];
+  /** One word's pieces, as subword-nmt's apply_bpe splits it (without its '@@' marks). */
+  segment(word: string): string[];
+}
+
+/**
+ * Subwords by byte-pair encoding (see ./bpe): the text is split into words by the word tokenizer (same
+ * options: normalisation, lower case, locale, splitDigits), and each word into pieces by the merges. The
+ * first piece of a word that follows a space carries '▁', so detokenize(tokenize(s)) === s as for the
+ * word tokenizer, whatever the merges; a character never seen in training stays a piece of its own.
+ * The spec (with the merges) is plain JSON, saved with a model and rebuilt by makeTokenizer.
+ */
+export function bpeTokenizer(spec: Omit<BpeTokenizerSpec, 'type'> & { type?: 'bpe' }): BpeTokenizer {
+  if (!spec || typeof spec !== 'object') throw new Error(`bpeTokenizer: expected a spec { merges, ... }, received ${String(spec)}`);
+  const { merges, endOfWord, type: _type, ...opts } = spec;
+  const segment = bpeSegmenter(merges, { endOfWord });
+  const base = wordTokenizer(opts);
+  const words = (text: string) => base.tokenize(text).map(displayToken);
+  return {
+    kind: base.kind.replace(/^word/, 'bpe'),
+    spec: { ...opts, ...(endOfWord ? { endOfWord } : {}), type: 'bpe', merges: merges.map(([a, b]) => [a, b] as const) },
+    words,
+    segment,
+    tokenize(text) {
+      checkNoMarker(text, 'bpe');
+      const out: string[] = [];
+      for (const token of base.tokenize(text)) {
+        const marked = token.startsWith(SPACE_MARK);
+        const pieces = segment(marked ? token.slice(1) : token);
+        if (marked) pieces[0] = SPACE_MARK + pieces[0];
+        out.push(...pieces);
+      }
+      return out;
+    },
+    detokenize: joinMarked,
+  };
+}
+
+export interface FitBpeOptions extends TokenizerOptions, LearnBpeOptions {}
+
+/**
+ * Learns a BPE tokenizer on sentences: words from the word tokenizer (with `options`' tokenizer
+ * options), counted, then `learnBpe` with `options.merges`, `minFrequency`, `ties`, `endOfWord`.
+ */
+export function fitBpeTokenizer(texts: Iterable<string>, options: FitBpeOptions): BpeTokenizer {
+  if (typeof texts === 'string' || texts == null || typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function') {
+    throw new Error('fitBpeTokenizer: texts must be an array (or iterable) of sentences');
+  }
+  const { merges, minFrequency, ties, endOfWord, ...opts } = options ?? ({} as FitBpeOptions);
+  const base = wordTokenizer(opts);
+  const counts = new Map<string, number>();
+  let i = 0;
+  for (const text of texts) {
+    if (typeof text !== 'string') throw new Error(`fitBpeTokenizer: text ${i} is not a string (received ${String(text)})`);
+    for (const token of base.tokenize(text)) {
+      const w = displayToken(token);
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+    i++;
+  }
+  if (counts.size === 0) throw new Error(`fitBpeTokenizer: the ${i} texts hold no words, so there is nothing to learn merges from`);
+  return bpeTokenizer({ ...opts, endOfWord, merges: learnBpe(counts, { merges, minFrequency, ties, endOfWord }) });
 }

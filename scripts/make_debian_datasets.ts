@@ -105,6 +105,7 @@ export function fetchIndices(dir: string): IndexFiles {
       '#clear APT::Update::Pre-Invoke;',
       '#clear APT::Update::Post-Invoke;',
       '#clear APT::Update::Post-Invoke-Success;',
+      '#clear Acquire::Languages;', // a Docker image's "none" would otherwise stay first
       `Dir::Etc::sourcelist "${sourcesFile}";`,
       `Dir::Etc::sourceparts "${parts}";`,
       `Dir::State::Lists "${lists}";`,

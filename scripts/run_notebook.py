@@ -1,19 +1,42 @@
-"""Execute one notebook top to bottom through its kernel (tslab), as a user's "Run All" would.
+"""Execute one notebook top to bottom through its kernel (tslab), as a user's "Run All" would, then check
+that re-running it does not pile up memory.
 
-Usage: python run_notebook.py NOTEBOOK [--out EXECUTED.ipynb] [--timeout SECONDS]
+Usage: python run_notebook.py NOTEBOOK [--out EXECUTED.ipynb] [--timeout SECONDS] [--no-rerun]
 
-Exits 1 on the first cell error, printing the cell's number, its source and the kernel's error.
-The executed copy (outputs included) is written to --out when given; the source notebook is not
-touched. Called by tests/notebooks.test.ts with the .venv interpreter.
+1. Runs every code cell in order; exits 1 on the first cell error, printing the cell's number, its source
+   and the kernel's error. The executed copy of this first, clean run is written to --out when given (the
+   source notebook is not touched).
+2. In the same kernel, a probe cell prints `tf.memory().numTensors`; then every code cell runs again, in
+   order, as a user's second "Run All" would, and the probe runs again. If the counts differ, a re-run keeps
+   tensors alive (an old model, an undisposed tensor): exit 1 with both counts. --no-rerun skips this step.
+
+Prints one line per notebook: "NN-name.ipynb: K code cells in S s; ..." with the re-run time and both
+tensor counts. Called by tests/notebooks.test.ts with the .venv interpreter.
 """
 import argparse
+import copy
 import os
+import re
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+PROBE = "import { tf } from 'attention-workbook';\nconsole.log(`numTensors=${tf.memory().numTensors}`);"
+
+
+def probe(client: NotebookClient) -> int:
+    """Runs the probe cell (appended to the client's notebook) and returns tf.memory().numTensors."""
+    cell = nbformat.v4.new_code_cell(PROBE)
+    client.nb.cells.append(cell)
+    client.execute_cell(cell, len(client.nb.cells) - 1)
+    text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
+    m = re.search(r"numTensors=(\d+)", text)
+    if not m:
+        raise RuntimeError(f"the tensor probe printed no count: {cell.outputs!r}")
+    return int(m.group(1))
 
 
 def main() -> int:
@@ -21,8 +44,10 @@ def main() -> int:
     ap.add_argument("notebook")
     ap.add_argument("--out")
     ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    ap.add_argument("--no-rerun", action="store_true", help="run once; skip the re-run memory check")
     args = ap.parse_args()
 
+    name = os.path.basename(args.notebook)
     nb = nbformat.read(args.notebook, as_version=4)
     kernel = nb.metadata.get("kernelspec", {}).get("name")
     if kernel != "tslab":
@@ -35,20 +60,57 @@ def main() -> int:
         startup_timeout=120,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
     )
-    start = time.monotonic()
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     status = 0
+    phase = "the first run"
+    clean = None
+    first_s = rerun_s = None
+    counts: list[int] = []
+    start = time.monotonic()
     try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError) as e:
+        client.reset_execution_trackers()
+        with client.setup_kernel():
+            info = client.wait_for_reply(client.kc.kernel_info())
+            if info is not None and "language_info" in info["content"]:
+                nb.metadata["language_info"] = info["content"]["language_info"]
+            for i in code_cells:
+                client.execute_cell(nb.cells[i], i, execution_count=client.code_cells_executed + 1)
+            first_s = time.monotonic() - start
+            clean = copy.deepcopy(nb)
+            if not args.no_rerun:
+                phase = "the tensor probe"
+                counts.append(probe(client))
+                phase = "the re-run of every code cell (same kernel, after the first run)"
+                t0 = time.monotonic()
+                for i in code_cells:
+                    client.execute_cell(nb.cells[i], i)
+                rerun_s = time.monotonic() - t0
+                phase = "the tensor probe"
+                counts.append(probe(client))
+    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as e:
         status = 1
-        print(f"{args.notebook}: a cell failed\n{e}", file=sys.stderr)
+        print(f"{args.notebook}: a cell failed during {phase}\n{e}", file=sys.stderr)
     finally:
         if args.out:
             os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-            nbformat.write(nb, args.out)
-    code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
-    print(f"{os.path.basename(args.notebook)}: {code_cells} code cells in {time.monotonic() - start:.1f} s"
-          + (" (FAILED)" if status else ""))
+            nbformat.write(clean if clean is not None else nb, args.out)
+
+    line = f"{name}: {len(code_cells)} code cells in {first_s if first_s is not None else time.monotonic() - start:.1f} s"
+    if rerun_s is not None:
+        line += f", re-run in {rerun_s:.1f} s"
+    if counts:
+        line += f"; tf.memory().numTensors {counts[0]} after the first run"
+    if len(counts) == 2:
+        line += f", {counts[1]} after the re-run"
+        if counts[1] != counts[0]:
+            status = 1
+            print(
+                f"{args.notebook}: re-running every code cell changed tf.memory().numTensors from {counts[0]} "
+                f"to {counts[1]} ({counts[1] - counts[0]:+d}): a cell keeps tensors of its previous run alive "
+                "(build models with fresh(key, ...), dispose tensors a cell no longer needs, or use tf.tidy)",
+                file=sys.stderr,
+            )
+    print(line + (" (FAILED)" if status else ""))
     return status
 
 

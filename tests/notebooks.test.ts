@@ -1,5 +1,8 @@
-// Every notebook in notebooks/ runs top to bottom through the real tslab kernel (nbclient from .venv).
-// The executed copies land in build/notebooks/ for inspection.
+// Every notebook in notebooks/ runs top to bottom through the real tslab kernel (nbclient from .venv), and then
+// again in the same kernel, every code cell re-run in order: tf.memory().numTensors must be the same after the
+// re-run as after the first run (a rerun cell must free what its previous run made). The chapters' claims are
+// asserted inside their cells, so a regression fails here with the numbers. The executed copies (first run only)
+// land in build/notebooks/ for inspection.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,13 +22,15 @@ test('there are notebooks to run', () => {
 });
 
 for (const nb of notebooks) {
-  test(`notebook ${nb} runs top to bottom in the tslab kernel`, { timeout: 15 * 60_000 }, () => {
+  test(`notebook ${nb} runs top to bottom in the tslab kernel, and a re-run of every cell keeps the tensor count`, { timeout: 20 * 60_000 }, () => {
     const r = spawnSync(
       PYTHON,
       [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'notebooks', nb), '--out', path.join(ROOT, 'build', 'notebooks', nb)],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } },
     );
-    console.log(r.stdout.trim()); // "NN-name.ipynb: K code cells in S s"
+    // "NN-name.ipynb: K code cells in S s, re-run in R s; tf.memory().numTensors N after the first run, M after the re-run"
+    console.log(r.stdout.trim());
     assert.equal(r.status, 0, `${nb} failed:\n${r.stderr}`);
+    assert.match(r.stdout, /numTensors (\d+) after the first run, \1 after the re-run/, `${nb}: no tensor counts in the output:\n${r.stdout}`);
   });
 }

@@ -20,8 +20,9 @@ test('declarationSource names what exists when the name is wrong, and the path w
 });
 
 test('declarationSource finds class members as Class.member, dedented', () => {
-  const code = declarationSource('src/seq2seq/decoder.ts', 'Decoder.step');
-  assert.match(code, /^\/\*\* One step from the previous token's embedding/);
-  assert.match(code, /^step\(y: tf\.Tensor2D/m);
+  const code = declarationSource('src/seq2seq/decoder.ts', 'Decoder.baselineStep');
+  assert.match(code, /^\/\*\* The baseline \(no attention\)/);
+  assert.match(code, /^baselineStep\(p: PreparedCell, y: tf\.Tensor2D/m);
+  assert.doesNotMatch(code, /additiveScore|dotScore/, 'only the baseline path (chapter 03 shows it before attention is taught)');
   assert.throws(() => declarationSource('src/seq2seq/decoder.ts', 'Decoder.nope'), /class Decoder in src\/seq2seq\/decoder\.ts has no member "nope"; it has: .*step/);
 });

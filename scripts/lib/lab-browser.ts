@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT } from './shell';
@@ -84,9 +85,11 @@ export async function startLab(): Promise<Lab> {
   const { chromium } = await import('playwright-core');
   const port = await freePort();
   const token = `lab-${process.pid}-${port}`;
+  // a workspace of its own: JupyterLab restores the last layout (open tabs, scroll) from its workspace file
+  const workspaces = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-lab-workspaces-'));
   const server: ChildProcess = spawn(
     process.execPath,
-    [path.join(ROOT, 'build', 'scripts', 'start.js'), '--port', String(port), '--token', token, '--no-browser', '--no-watch', '--LabApp.expose_app_in_browser=True'],
+    [path.join(ROOT, 'build', 'scripts', 'start.js'), '--port', String(port), '--token', token, '--no-browser', '--no-watch', '--LabApp.expose_app_in_browser=True', `--LabApp.workspaces_dir=${workspaces}`],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }, // own process group: stopped as a whole
   );
   let log = '';
@@ -96,6 +99,7 @@ export async function startLab(): Promise<Lab> {
   const stop = async () => {
     if (server.exitCode === null) process.kill(-server.pid!, 'SIGTERM');
     await exited;
+    fs.rmSync(workspaces, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -124,7 +128,7 @@ export async function startLab(): Promise<Lab> {
     async open(notebook, viewport = { width: 1280, height: 1600 }) {
       const page = await browser.newPage({ viewport });
       await page.goto(`${base}/lab/tree/${notebook}?token=${token}`);
-      await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60_000 });
+      await page.waitForSelector('.jp-Notebook .jp-Cell', { state: 'attached', timeout: 60_000 });
       await waitForKernel(page, notebook);
       return page;
     },

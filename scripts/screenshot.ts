@@ -4,7 +4,7 @@
 //
 // NOTEBOOK is an executed chapter (default build/notebooks/04-attention-decoder.ipynb, which `npm test`
 // writes); the page scrolls to its N-th plot (default: the last) and saves the window as a small JPEG (or PNG,
-// when FILE ends in .png).
+// when FILE ends in .png). Chinese labels need a CJK font where it runs (Debian: fonts-wqy-zenhei).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLab } from './lib/lab-browser';

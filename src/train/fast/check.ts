@@ -50,3 +50,50 @@ export function fastAndAutodiffGradients(model: Seq2Seq, batch: Batch): Gradient
     autodiff.dispose();
   }
 }
+
+/**
+ * How far the fast step may be from autodiff, per weight w: max |fast − autodiff| ≤ relative · max |g_w| +
+ * ofModel · G, where G is the largest gradient entry of the whole model. The first term is float32 rounding
+ * of the two orders of summation; the second covers weights whose whole gradient is a small difference of
+ * large terms (Bahdanau's query kernel at initial weights: ~1e-9 against G ~0.3), where rounding of the
+ * large terms dominates.
+ */
+export const GRADIENT_TOLERANCE = { relative: 1e-5, ofModel: 1e-6 } as const;
+
+/** One weight's agreement between the two gradients. */
+export interface GradientAgreement {
+  name: string;
+  shape: number[];
+  /** max |autodiff gradient| */
+  maxGrad: number;
+  /** max |fast − autodiff| */
+  maxDiff: number;
+  /** maxDiff / maxGrad */
+  relative: number;
+  /** GRADIENT_TOLERANCE applied to this weight */
+  tolerance: number;
+  within: boolean;
+}
+
+/** Per weight: how far the fast gradient is from autodiff's, against GRADIENT_TOLERANCE (reads the tensors). */
+export function gradientAgreement(weights: readonly GradientPair[]): GradientAgreement[] {
+  const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]);
+  const G = Math.max(...weights.map((w) => maxAbs(w.autodiff)));
+  return weights.map((w) => {
+    if (w.fast.shape.join() !== w.autodiff.shape.join()) throw new Error(`gradientAgreement: ${w.name} has shape [${w.fast.shape}] from the fast step but [${w.autodiff.shape}] from autodiff`);
+    const maxGrad = maxAbs(w.autodiff);
+    const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(w.fast, w.autodiff))).dataSync()[0]);
+    const tolerance = GRADIENT_TOLERANCE.relative * maxGrad + GRADIENT_TOLERANCE.ofModel * G;
+    return { name: w.name, shape: w.autodiff.shape, maxGrad, maxDiff, relative: maxDiff / maxGrad, tolerance, within: maxDiff <= tolerance };
+  });
+}
+
+/** The gradient check in one call: both gradient sets compared weight by weight, their tensors freed. */
+export function gradientCheck(model: Seq2Seq, batch: Batch): { loss: GradientSets['loss']; weights: GradientAgreement[] } {
+  const sets = fastAndAutodiffGradients(model, batch);
+  try {
+    return { loss: sets.loss, weights: gradientAgreement(sets.weights) };
+  } finally {
+    tf.dispose(sets.weights.flatMap((w) => [w.fast, w.autodiff]));
+  }
+}

@@ -10,7 +10,7 @@ export { batches, batchIndices, disposeBatch, makeBatch, padSequences, type Batc
 export { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset, type Dataset, type DatasetMeta, type DatasetName, type GroupedPair, type DatasetLoadOptions } from './datasets';
 export { encodeSplits, type EncodedSplits } from './encode';
 export { pairsFrame } from './frame';
-export { prepareTask, tokenizersFor, type Task } from './tasks';
+export { bpeTokenizersFor, prepareTask, tokenizersFor, type Task, type TaskBpeOptions, type TaskOptions } from './tasks';
 export { descriptionMd5, descriptionParagraphs, joinTranslations, readSourcePackages, readTranslationIndex, type DebianIndex, type DebianReadOptions, type DescriptionParagraph, type DescriptionRecord, type TranslationPair } from './debian';
 export { bpeSegmenter, END_OF_WORD, learnBpe, type BpeMerge, type BpeOptions, type LearnBpeOptions } from './bpe';
 export { bpeTokenizer, fitBpeTokenizer, type BpeTokenizer, type BpeTokenizerSpec, type CharWordSpec, type FitBpeOptions } from './tokenize';

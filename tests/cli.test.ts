@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { charTokenizer, saveModel, Seq2Seq, Vocabulary } from '../src';
+import { bpeTokenizer, charTokenizer, saveModel, Seq2Seq, Vocabulary, type BpeTokenizerSpec } from '../src';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const cli = (script: string, ...args: string[]) =>
@@ -48,6 +48,47 @@ test('train: usage, missing or invalid config', () => {
     assert.match(cli('train', path.join(dir, 'bad.json')).stderr, /"dataset" must be one of dates, phrases-fr, phrases-zh, reverse/);
     fs.writeFileSync(path.join(dir, 'broken.json'), '{');
     assert.match(cli('train', path.join(dir, 'broken.json')).stderr, /is not valid JSON/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('train a BPE model from a config, then translate: the saved merges split the input, the output is joined back', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-bpe-'));
+  try {
+    const config = {
+      dataset: 'debian-en-fr',
+      kind: 'synopsis',
+      tokenizer: { type: 'bpe', merges: 300 },
+      model: { kind: 'bahdanau', cell: 'gru', encoder: 'rnn', embeddingDim: 8, units: 8, seed: 1 },
+      train: { epochs: 1, batchSize: 64, seed: 1, maxBatchesPerEpoch: 2 },
+      out: 'model',
+    };
+    fs.writeFileSync(path.join(dir, 'bpe.json'), JSON.stringify(config));
+    const t = cli('train', path.join(dir, 'bpe.json'));
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /BPE: 300 merges learned on the training split \(joint\)/);
+    assert.match(t.stdout, /debian-en-fr \(synopsis\): 15257 train/);
+    const saved = (JSON.parse(fs.readFileSync(path.join(dir, 'model', 'model.json'), 'utf8')) as { modelTopology: { sourceTokenizer: BpeTokenizerSpec; targetTokenizer: BpeTokenizerSpec } }).modelTopology;
+    assert.equal(saved.sourceTokenizer.type, 'bpe');
+    assert.equal(saved.sourceTokenizer.merges.length, 300);
+    assert.equal(saved.targetTokenizer.locale, 'fr');
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'model', 'report.json'), 'utf8')) as { tokenizer: unknown; testBleu: number };
+    assert.deepEqual(report.tokenizer, config.tokenizer);
+
+    const text = 'documentation for the GNOME keyring library';
+    const r = cli('translate', path.join(dir, 'model'), text, '--tokens');
+    assert.equal(r.status, 0, r.stderr);
+    const [source, output, sourcePieces, outputPieces] = r.stdout.trim().split('\n')[0].split('\t');
+    assert.equal(source, text);
+    // on the way in: the model's own merges, so a word can be several pieces, '▁' on each word's first
+    const expected = bpeTokenizer(saved.sourceTokenizer).tokenize(text);
+    assert.equal(sourcePieces, expected.join(' '));
+    assert.ok(expected.length > text.split(' ').length, `some word is split into subwords: ${expected.join(' ')}`);
+    // on the way out: the pieces joined back into words (no '▁' left)
+    assert.ok(outputPieces.split(' ').some((p) => p.startsWith('▁')), outputPieces);
+    assert.equal(output, bpeTokenizer(saved.targetTokenizer).detokenize(outputPieces.split(' ')));
+    assert.ok(!output.includes('▁'), output);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

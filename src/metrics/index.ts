@@ -2,3 +2,5 @@
 export { corpusBleu, sentenceBleu, type BleuOptions, type BleuScore } from './bleu';
 export { tokenize13a } from './tokenize13a';
 export { byLength, exactMatch, quantileEdges, type LengthBucket, type Scored } from './accuracy';
+export { corpusRouge, rougeL, rougeLsum, rougeN, rougeScores, rougeTokenize, ROUGE_TYPES, type CorpusRouge, type RougeOptions, type RougeScore, type RougeScores, type RougeType } from './rouge';
+export { porterStem } from './porter';

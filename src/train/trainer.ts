@@ -4,8 +4,11 @@ import { batches, Example } from '../data';
 import { Seq2Seq } from '../seq2seq';
 import { tf } from '../tf';
 import { createProgress, ProgressReporter } from '../viz/progress';
+import { checkResumable, dataFingerprint, readCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
 import { makeTrainStep, StepKind, StepMode } from './fast/step';
+import { initFrom, InitReport, InitSource } from './init';
 import { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
+import { checkParts, ModelPart, partGroups } from './parts';
 
 export interface TrainConfig {
   epochs: number;
@@ -37,6 +40,54 @@ export interface TrainConfig {
    * (default: fast where covered, else autodiff). The progress title and TrainResult say which one ran.
    */
   step?: StepMode;
+  /**
+   * Base learning rates of model parts (embeddings, encoder, attention, decoderCell, output), decayed by
+   * lrDecay like learningRate, which the other parts keep. Each distinct rate gets its own optimizer.
+   */
+  learningRates?: Partial<Record<ModelPart, number>>;
+  /** Parts not trained: their weights stay bit for bit (and are left out of gradient clipping). */
+  freeze?: ModelPart[];
+  /** Start from a trained model's weights (a model folder, or { from, sourceVocab, targetVocab }: see initFrom). */
+  init?: string | InitSource;
+  /** After every epoch, save a training checkpoint (weights, optimizer state, epoch, history) here, atomically. */
+  checkpointDir?: string;
+  /**
+   * Continue exactly from a checkpoint folder (checkpointDir): `epochs` counts all epochs, those in the
+   * checkpoint included, and the settings that decide the numbers must be the checkpoint's.
+   */
+  resumeFrom?: string;
+}
+
+/** Range checks of a TrainConfig's values, each error naming the key. `train` runs them. */
+export function validateTrainConfig(cfg: TrainConfig): void {
+  const bad = (key: string, want: string, v: unknown) => new Error(`train: ${key} must be ${want}, not ${JSON.stringify(v)}`);
+  const int = (key: keyof TrainConfig, min: number) => {
+    const v = cfg[key];
+    if (!(Number.isInteger(v) && (v as number) >= min)) throw bad(key, `an integer ≥ ${min}`, v);
+  };
+  const num = (key: string, v: unknown, min: number, max = Infinity) => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max)) throw bad(key, max === Infinity ? `a number ≥ ${min}` : `a number in [${min}, ${max}]`, v);
+  };
+  int('epochs', 1);
+  int('batchSize', 1);
+  if (!Number.isInteger(cfg.seed)) throw bad('seed', 'an integer', cfg.seed);
+  if (cfg.optimizer !== undefined && !['adam', 'rmsprop'].includes(cfg.optimizer)) throw bad('optimizer', 'adam or rmsprop', cfg.optimizer);
+  num('learningRate', cfg.learningRate, 0);
+  num('lrDecay', cfg.lrDecay, 0);
+  num('clipNorm', cfg.clipNorm, 0);
+  if (cfg.maxBatchesPerEpoch !== undefined) int('maxBatchesPerEpoch', 1);
+  if (cfg.earlyStopping !== undefined) {
+    if (!(Number.isInteger(cfg.earlyStopping?.patience) && cfg.earlyStopping.patience >= 1)) throw bad('earlyStopping.patience', 'an integer ≥ 1', cfg.earlyStopping?.patience);
+    num('earlyStopping.minDelta', cfg.earlyStopping.minDelta, 0);
+  }
+  if (cfg.step !== undefined && !['auto', 'fast', 'autodiff'].includes(cfg.step)) throw bad('step', 'auto, fast or autodiff', cfg.step);
+  if (cfg.freeze !== undefined) checkParts(cfg.freeze, 'freeze');
+  if (cfg.learningRates !== undefined) {
+    if (typeof cfg.learningRates !== 'object' || cfg.learningRates === null || Array.isArray(cfg.learningRates)) throw bad('learningRates', 'an object of part → rate', cfg.learningRates);
+    for (const [k, v] of Object.entries(cfg.learningRates)) num(`learningRates.${k}`, v, 0);
+  }
+  for (const k of ['checkpointDir', 'resumeFrom'] as const) if (cfg[k] !== undefined && (typeof cfg[k] !== 'string' || cfg[k] === '')) throw bad(k, 'a folder path', cfg[k]);
+  if (cfg.init !== undefined && cfg.resumeFrom !== undefined) throw new Error('train: init and resumeFrom exclude each other (resumeFrom restores the weights itself)');
 }
 
 export interface EpochLog {
@@ -61,6 +112,10 @@ export interface TrainResult {
   /** The training step that ran, and why (see TrainConfig.step). */
   step: StepKind;
   stepReason: string;
+  /** Epochs the run resumed after (resumeFrom), else 0. `history` holds all epochs, those included. */
+  resumedAt: number;
+  /** What `init` copied. */
+  init?: InitReport;
 }
 
 /** The values of scalar tensors, which are then disposed. */
@@ -99,15 +154,88 @@ export function evaluate(model: Seq2Seq, examples: readonly Example[], batchSize
  */
 export interface ScheduledOptimizer extends tf.Optimizer {
   setLearningRate(rate: number): void;
+  /**
+   * The optimizer's whole state for a checkpoint: the step count, its running scalars (Adam's β1^t and
+   * β2^t as accumulated in float32, which tfjs' setWeights would recompute with pow() and so change) and
+   * its per-weight slots, named `<names[i]>/<slot>` for the i-th variable it was given gradients for.
+   */
+  exportState(names: readonly string[]): OptimizerState;
+  /** Restores `exportState`'s state before the first step; `vars[i]` is the variable named `names[i]`. */
+  importState(names: readonly string[], vars: readonly tf.Variable[], state: OptimizerState): void;
 }
+
+export interface OptimizerState {
+  iterations: number;
+  scalars: Record<string, tf.Tensor>;
+  slots: Record<string, tf.Tensor>;
+}
+
+type Slot = { originalName: string; variable: tf.Variable };
+
+/** Shared by both optimizers: tfjs keeps per-variable slots in private arrays, by position. */
+function exportSlots(opt: object, fields: Record<string, string>, names: readonly string[]): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [field, slot] of Object.entries(fields)) {
+    const arr = (opt as Record<string, Slot[] | undefined>)[field];
+    if (!Array.isArray(arr)) throw new Error(`optimizer state: this tfjs version has no ${field} (the checkpoint code reads tfjs 4.22's optimizer fields)`);
+    if (arr.length !== 0 && arr.length !== names.length) throw new Error(`optimizer state: ${arr.length} ${field} slots for ${names.length} weights`);
+    arr.forEach((s, i) => (out[`${names[i]}/${slot}`] = s.variable));
+  }
+  return out;
+}
+
+function importSlots(opt: object, fields: Record<string, string>, names: readonly string[], vars: readonly tf.Variable[], slots: Record<string, tf.Tensor>): void {
+  const o = opt as Record<string, Slot[]>;
+  if (Object.keys(slots).length === 0) return; // a state from before the first step: slots are made on first use
+  if (Object.keys(fields).some((f) => (o[f]?.length ?? 0) > 0)) throw new Error('optimizer state: restore it before the first step');
+  const made: Slot[][] = [];
+  try {
+    for (const [field, slot] of Object.entries(fields)) {
+      made.push(names.map((n, i) => {
+        const t = slots[`${n}/${slot}`];
+        if (!t) throw new Error(`optimizer state: no ${slot} slot for weight ${n}`);
+        if (t.shape.join() !== vars[i].shape.join()) throw new Error(`optimizer state: the ${slot} slot of ${n} has shape [${t.shape}], the weight [${vars[i].shape}]`);
+        return { originalName: `${vars[i].name}/${slot}`, variable: tf.variable(t, false) };
+      }));
+    }
+  } catch (e) {
+    for (const m of made) tf.dispose(m.map((s) => s.variable));
+    throw e;
+  }
+  Object.keys(fields).forEach((f, k) => (o[f] = made[k]));
+}
+
+const ADAM_SLOTS = { accumulatedFirstMoment: 'm', accumulatedSecondMoment: 'v' };
+const RMSPROP_SLOTS = { accumulatedMeanSquares: 'rms', accumulatedMoments: 'momentum' };
+
 class ScheduledAdam extends tf.AdamOptimizer implements ScheduledOptimizer {
   setLearningRate(rate: number): void {
     this.learningRate = rate;
+  }
+  private get betaPowers(): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+    return this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+  }
+  exportState(names: readonly string[]): OptimizerState {
+    return { iterations: this.iterations_, scalars: { accBeta1: this.betaPowers.accBeta1, accBeta2: this.betaPowers.accBeta2 }, slots: exportSlots(this, ADAM_SLOTS, names) };
+  }
+  importState(names: readonly string[], vars: readonly tf.Variable[], state: OptimizerState): void {
+    for (const k of ['accBeta1', 'accBeta2'] as const) if (state.scalars[k]?.size !== 1) throw new Error(`optimizer state: Adam needs the scalar ${k}`);
+    importSlots(this, ADAM_SLOTS, names, vars, state.slots);
+    this.betaPowers.accBeta1.assign(state.scalars.accBeta1 as tf.Scalar);
+    this.betaPowers.accBeta2.assign(state.scalars.accBeta2 as tf.Scalar);
+    this.iterations_ = state.iterations;
   }
 }
 class ScheduledRMSProp extends tf.RMSPropOptimizer implements ScheduledOptimizer {
   setLearningRate(rate: number): void {
     this.learningRate = rate;
+  }
+  exportState(names: readonly string[]): OptimizerState {
+    return { iterations: this.iterations_, scalars: {}, slots: exportSlots(this, RMSPROP_SLOTS, names) };
+  }
+  importState(names: readonly string[], vars: readonly tf.Variable[], state: OptimizerState): void {
+    importSlots(this, RMSPROP_SLOTS, names, vars, state.slots);
+    this.iterations_ = state.iterations;
   }
 }
 
@@ -125,28 +253,72 @@ export function learningRateAt(cfg: Pick<TrainConfig, 'optimizer' | 'learningRat
 }
 
 export async function train(model: Seq2Seq, data: { train: readonly Example[]; valid?: readonly Example[] }, cfg: TrainConfig): Promise<TrainResult> {
-  if (!(Number.isInteger(cfg.epochs) && cfg.epochs > 0)) throw new Error(`train: epochs must be a positive integer, not ${cfg.epochs}`);
+  validateTrainConfig(cfg);
   if (data.train.length === 0) throw new Error('train: no training examples');
   const trainStep = makeTrainStep(model, cfg.step); // before anything that would need disposing: it may refuse
-  const optimizer = makeOptimizer(cfg, learningRateAt(cfg, 0));
+  const baseRate = learningRateAt(cfg, 0);
+  const { groups, frozen } = partGroups(model, { defaultRate: baseRate, rates: cfg.learningRates, freeze: cfg.freeze });
+  const frozenVars = new Set(frozen.map((n) => model.weights.read(n).name));
+  const decay = cfg.lrDecay ?? 1;
+  const optimizers: ScheduledOptimizer[] = [];
   const vars = model.trainableVariables;
+  const names = model.weights.entries().map(([n]) => n);
   const clip = cfg.clipNorm ?? 5;
   const steps = Math.min(Math.ceil(data.train.length / cfg.batchSize), cfg.maxBatchesPerEpoch ?? Infinity);
-  const progress = typeof cfg.progress === 'object' ? cfg.progress : createProgress(cfg.progress ?? 'auto');
   const hasValid = (data.valid?.length ?? 0) > 0;
-  const history: EpochLog[] = [];
+  const settings: ResumeSettings = {
+    seed: cfg.seed, batchSize: cfg.batchSize, optimizer: cfg.optimizer ?? 'adam', learningRate: baseRate, lrDecay: decay, clipNorm: clip,
+    maxBatchesPerEpoch: cfg.maxBatchesPerEpoch ?? null, learningRates: cfg.learningRates ?? {}, freeze: cfg.freeze ?? [], step: trainStep.kind,
+  };
+  let history: EpochLog[] = [];
   let best = { epoch: -1, loss: Infinity, weights: undefined as tf.Tensor[] | undefined };
   let sinceBest = 0;
   let stoppedEarly = false;
+  let startEpoch = 0;
+  let init: InitReport | undefined;
   const t0 = Date.now();
   let stepMs = 0;
   let stepCount = 0;
-  progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: `${cfg.title ? `${cfg.title} · ` : ''}${trainStep.label}` });
+  let progress: ProgressReporter | undefined;
   try {
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+    for (const g of groups) optimizers.push(makeOptimizer(cfg, g.baseRate));
+    if (cfg.init !== undefined) init = initFrom(model, cfg.init);
+    if (cfg.resumeFrom !== undefined) {
+      const { meta, tensors } = readCheckpoint(cfg.resumeFrom);
+      try {
+        checkResumable(cfg.resumeFrom, meta, model, settings, data.train, groups);
+        if (meta.epoch >= cfg.epochs) throw new Error(`train: ${cfg.resumeFrom} has ${meta.epoch} epochs done; ask for more epochs than that to continue (epochs counts them all)`);
+        const get = (name: string) => {
+          const t = tensors[name];
+          if (!t) throw new Error(`resume: ${cfg.resumeFrom} has no tensor ${name}`);
+          return t;
+        };
+        names.forEach((n, i) => {
+          if (get(`model/${n}`).shape.join() !== vars[i].shape.join()) throw new Error(`resume: weight ${n} has shape [${get(`model/${n}`).shape}] in ${cfg.resumeFrom}, the model [${vars[i].shape}]`);
+        });
+        names.forEach((n, i) => vars[i].assign(get(`model/${n}`)));
+        groups.forEach((g, i) => {
+          const prefix = `optimizer/${g.key}/`;
+          const own = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+          const scalars = Object.fromEntries(Object.entries(own).filter(([k]) => !k.includes('/')));
+          const slots = Object.fromEntries(Object.entries(own).filter(([k]) => k.includes('/')));
+          optimizers[i].importState(g.names, g.vars, { iterations: meta.optimizers[i].iterations, scalars, slots });
+        });
+        history = meta.history;
+        best = { epoch: meta.best.epoch, loss: meta.best.loss ?? Infinity, weights: meta.best.hasWeights ? names.map((n) => get(`best/${n}`).clone()) : undefined };
+        sinceBest = meta.best.sinceBest;
+        stoppedEarly = meta.stoppedEarly;
+        startEpoch = meta.epoch;
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
+    }
+    progress = typeof cfg.progress === 'object' ? cfg.progress : createProgress(cfg.progress ?? 'auto');
+    progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: `${cfg.title ? `${cfg.title} · ` : ''}${trainStep.label}` });
+    for (let epoch = startEpoch; epoch < cfg.epochs && !stoppedEarly; epoch++) {
       const e0 = Date.now();
       const learningRate = learningRateAt(cfg, epoch);
-      optimizer.setLearningRate(learningRate);
+      groups.forEach((g, i) => optimizers[i].setLearningRate(g.baseRate * decay ** epoch));
       let lossSum = 0;
       let accSum = 0;
       let normSum = 0;
@@ -156,8 +328,18 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
         const s0 = performance.now();
         const [loss, acc, norm] = readScalars(tf.tidy(() => {
           const { loss: value, accuracy, grads } = trainStep.run(b);
-          const clipped = clip > 0 ? clipByGlobalNorm(grads, clip) : { grads, norm: tf.scalar(0) };
-          optimizer.applyGradients(clipped.grads as tf.NamedTensorMap);
+          const trained: tf.NamedTensorMap = {};
+          for (const [k, g] of Object.entries(grads)) if (!frozenVars.has(k)) trained[k] = g;
+          const clipped = clip > 0 ? clipByGlobalNorm(trained, clip) : { grads: trained, norm: tf.scalar(0) };
+          groups.forEach((g, i) => {
+            const own: tf.NamedTensorMap = {};
+            for (const v of g.vars) {
+              const t = clipped.grads[v.name];
+              if (!t) throw new Error(`train: the ${trainStep.kind} step gave no gradient for ${v.name}`);
+              own[v.name] = t;
+            }
+            optimizers[i].applyGradients(own); // in the group's weight order: the optimizer keeps its slots by position
+          });
           return [value, accuracy, clipped.norm];
         }));
         stepMs += performance.now() - s0;
@@ -187,16 +369,26 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
         await cfg.onBest?.(epoch + 1);
       } else if (cfg.earlyStopping && ++sinceBest >= cfg.earlyStopping.patience) {
         stoppedEarly = true;
-        break;
+      }
+      if (cfg.checkpointDir !== undefined) {
+        await saveCheckpoint(cfg.checkpointDir, {
+          modelConfig: model.config, epoch: epoch + 1, settings, data: dataFingerprint(data.train), history,
+          best: { epoch: best.epoch, loss: Number.isFinite(best.loss) ? best.loss : null, sinceBest, hasWeights: best.weights !== undefined }, stoppedEarly,
+          optimizers: groups.map((g, i) => ({ key: g.key, names: g.names, iterations: optimizers[i].exportState(g.names).iterations })),
+        }, {
+          weights: names.map((n, i) => [n, vars[i]]),
+          best: best.weights?.map((t, i) => [names[i], t]),
+          optimizers: groups.map((g, i) => optimizers[i].exportState(g.names)),
+        });
       }
     }
     if ((cfg.restoreBest ?? hasValid) && best.weights && best.epoch !== history.length) vars.forEach((v, i) => v.assign(best.weights![i]));
   } finally {
     tf.dispose(best.weights ?? []);
-    optimizer.dispose();
+    for (const o of optimizers) o.dispose();
     trainStep.dispose();
   }
   const seconds = (Date.now() - t0) / 1000;
   progress.end(`best epoch ${best.epoch}${stoppedEarly ? ' (stopped early)' : ''}`);
-  return { history, bestEpoch: best.epoch, bestValLoss: best.loss, stoppedEarly, seconds, msPerStep: stepMs / Math.max(stepCount, 1), step: trainStep.kind, stepReason: trainStep.reason };
+  return { history, bestEpoch: best.epoch, bestValLoss: best.loss, stoppedEarly, seconds, msPerStep: stepMs / Math.max(stepCount, 1), step: trainStep.kind, stepReason: trainStep.reason, resumedAt: startEpoch, ...(init ? { init } : {}) };
 }

@@ -3,7 +3,7 @@
 // loss) in the output folder, and reports exact match and BLEU on the test split.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusBleu, DATASET_NAMES, DatasetName, exactMatch, formatBackendReport, prepareTask, saveModel, Seq2Seq, Seq2SeqConfig, TaskBpeOptions, train, TrainConfig, translate } from '../src';
+import { corpusBleu, DATASET_NAMES, DatasetName, exactMatch, formatBackendReport, prepareTask, saveModel, Seq2Seq, Seq2SeqConfig, TaskBpeOptions, train, TrainConfig, translate, validateTrainConfig } from '../src';
 
 interface RunConfig {
   dataset: DatasetName;
@@ -15,11 +15,38 @@ interface RunConfig {
    */
   tokenizer?: TaskBpeOptions;
   model: Omit<Seq2SeqConfig, 'sourceVocabSize' | 'targetVocabSize'>;
-  train: Omit<TrainConfig, 'progress' | 'onBest' | 'onEpochEnd'>;
+  /**
+   * Training settings (TrainConfig): also `freeze` and `learningRates` by model part, `checkpointDir` (a
+   * training checkpoint after every epoch) and `resumeFrom` (continue one exactly); folders are relative
+   * to the config file.
+   */
+  train: Omit<TrainConfig, 'progress' | 'onBest' | 'onEpochEnd' | 'init' | 'title'>;
+  /**
+   * A model folder to start from (relative to the config file): its weights, with embedding rows and
+   * output columns carried over by token into this dataset's vocabularies (new tokens start fresh). The
+   * model settings must be its own (the seed aside).
+   */
+  init?: string;
   /** Output folder for the model (relative to the config file). */
   out: string;
   /** Beam width for the test-set evaluation (default 1). */
   beam?: number;
+}
+
+const KEYS = {
+  '': ['dataset', 'kind', 'tokenizer', 'model', 'train', 'out', 'beam', 'init'],
+  model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed'],
+  train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom'],
+} as const;
+
+/** The first key of the config that is not one of ours, as "train.foo", or undefined. */
+function unknownKey(cfg: Record<string, unknown>): string | undefined {
+  for (const [section, allowed] of Object.entries(KEYS)) {
+    const obj = section ? cfg[section] : cfg;
+    if (obj === undefined || typeof obj !== 'object' || obj === null) continue;
+    for (const k of Object.keys(obj)) if (!(allowed as readonly string[]).includes(k)) return `${section ? `${section}.` : ''}${k}" (allowed${section ? ` in "${section}"` : ''}: ${allowed.join(', ')})`;
+  }
+  return undefined;
 }
 
 function fail(msg: string): never {
@@ -39,6 +66,16 @@ async function main(): Promise<void> {
   }
   if (!DATASET_NAMES.includes(cfg.dataset)) fail(`${file}: "dataset" must be one of ${DATASET_NAMES.join(', ')}, not ${JSON.stringify(cfg.dataset)}`);
   for (const k of ['model', 'train', 'out'] as const) if (!cfg[k]) fail(`${file}: missing "${k}"`);
+  const unknown = unknownKey(cfg as unknown as Record<string, unknown>);
+  if (unknown) fail(`${file}: unknown key "${unknown}`);
+  const here = (p: string | undefined) => (p === undefined ? undefined : path.resolve(path.dirname(file), p));
+  const trainCfg: TrainConfig = { ...cfg.train, checkpointDir: here(cfg.train.checkpointDir), resumeFrom: here(cfg.train.resumeFrom) };
+  try {
+    validateTrainConfig({ ...trainCfg, init: cfg.init });
+  } catch (e) {
+    fail(`${file}: in "train": ${(e as Error).message.replace(/^train: /, '')}`);
+  }
+  if (cfg.init !== undefined && (typeof cfg.init !== 'string' || !fs.existsSync(path.join(here(cfg.init)!, 'model.json')))) fail(`${file}: "init" must name a model folder (with model.json), not ${JSON.stringify(cfg.init)}`);
   const tk = cfg.tokenizer;
   if (tk !== undefined && (tk.type !== 'bpe' || !Number.isInteger(tk.merges) || tk.merges < 1)) {
     fail(`${file}: "tokenizer" must be { "type": "bpe", "merges": N } with N a positive integer, not ${JSON.stringify(tk)}`);
@@ -51,7 +88,9 @@ async function main(): Promise<void> {
   const bundle = { model, sourceVocab: task.sourceVocab, targetVocab: task.targetVocab, sourceTokenizer: task.sourceTokenizer, targetTokenizer: task.targetTokenizer };
   const out = path.resolve(path.dirname(file), cfg.out);
   console.log(`[train] ${cfg.dataset}${cfg.kind ? ` (${cfg.kind})` : ''}: ${task.train.length} train / ${task.valid.length} valid / ${task.test.length} test pairs; ${model.countParams()} parameters; saving to ${out}`);
-  const result = await train(model, task, { ...cfg.train, progress: 'text', title: `${cfg.model.kind} on ${cfg.dataset}`, onBest: () => saveModel(out, bundle) });
+  const init = cfg.init === undefined ? undefined : { from: here(cfg.init)!, sourceVocab: task.sourceVocab, targetVocab: task.targetVocab };
+  const result = await train(model, task, { ...trainCfg, init, progress: 'text', title: `${cfg.model.kind} on ${cfg.dataset}`, onBest: () => saveModel(out, bundle) });
+  if (result.init) console.log(`[train] started from ${result.init.from}: source rows ${result.init.source.kept} kept, ${result.init.source.added} new; target ${result.init.target.kept} kept, ${result.init.target.added} new`);
   const outputs = translate(bundle, task.dataset.test.map((p) => p.source), { beam: cfg.beam });
   const refs = task.dataset.test.map((p) => p.target);
   const hyps = outputs.map((o) => o.text);
@@ -61,6 +100,7 @@ async function main(): Promise<void> {
     ...(cfg.kind ? { kind: cfg.kind } : {}),
     ...(tk ? { tokenizer: tk } : {}),
     model: cfg.model,
+    ...(cfg.init ? { init: cfg.init } : {}),
     bestEpoch: result.bestEpoch,
     seconds: Math.round(result.seconds),
     msPerStep: Math.round(result.msPerStep),

@@ -93,3 +93,24 @@ test('train a BPE model from a config, then translate: the saved merges split th
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('train: a config with an unknown key or an out-of-range value is refused, naming the key', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-cli-cfg-'));
+  try {
+    const base = { dataset: 'reverse', model: { kind: 'luong', cell: 'gru', encoder: 'rnn', embeddingDim: 4, units: 8, seed: 1 }, train: { epochs: 1, batchSize: 8, seed: 1 }, out: 'm' };
+    const run = (cfg: object) => {
+      const file = path.join(dir, 'c.json');
+      fs.writeFileSync(file, JSON.stringify(cfg));
+      return cli('train', file);
+    };
+    const unknown = run({ ...base, train: { ...base.train, learningrate: 0.1 } });
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /unknown key "train.learningrate" \(allowed in "train": epochs, .*learningRate/);
+    assert.match(run({ ...base, extra: 1 }).stderr, /unknown key "extra"/);
+    assert.match(run({ ...base, train: { ...base.train, learningRates: { output: -1 } } }).stderr, /in "train": learningRates.output must be a number ≥ 0, not -1/);
+    assert.match(run({ ...base, train: { ...base.train, freeze: ['decoder'] } }).stderr, /in "train": freeze names an unknown model part "decoder"/);
+    assert.match(run({ ...base, init: 'no/such/model' }).stderr, /"init" must name a model folder \(with model.json\), not "no\/such\/model"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -12,6 +12,7 @@ export { barChart, histogram } from './viz/charts';
 export { lossCurves } from './viz/curves';
 export { createProgress, notebookProgress, textProgress, type ProgressReporter, type ProgressStart } from './viz/progress';
 export * from './seq2seq';
+export * from './transformer';
 export * from './train';
 export * from './decode';
 export * from './metrics';

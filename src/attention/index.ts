@@ -6,4 +6,4 @@ export { attentionPool, type AttentionResult } from './pooling';
 export { linear } from './linear';
 export { Attention, type AttentionLayerArgs } from './layers/attention';
 export { AdditiveAttention, type AdditiveAttentionLayerArgs } from './layers/additive-attention';
-export { MultiHeadAttention, type MultiHeadAttentionLayerArgs, type MultiHeadCallArgs } from './layers/multi-head-attention';
+export { attendHeads, MultiHeadAttention, multiHeadAttention, projectHeads, type MultiHeadAttentionLayerArgs, type MultiHeadCallArgs, type MultiHeadWeights } from './layers/multi-head-attention';

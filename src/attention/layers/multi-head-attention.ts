@@ -30,6 +30,95 @@ export interface MultiHeadCallArgs extends AttentionCallArgs {
 }
 
 /**
+ * A multi-head attention layer's weights, in Keras' shapes: query/key kernels [d, h, keyDim], value kernel
+ * [d, h, valueDim], biases [h, size], output kernel [h, valueDim, out] and bias [out]. The layer's own
+ * (`MultiHeadAttention.headWeights()`), or any tensors or variables of these shapes (the Transformer's).
+ */
+export interface MultiHeadWeights {
+  queryKernel: tf.Tensor;
+  queryBias?: tf.Tensor;
+  keyKernel: tf.Tensor;
+  keyBias?: tf.Tensor;
+  valueKernel: tf.Tensor;
+  valueBias?: tf.Tensor;
+  outputKernel: tf.Tensor;
+  outputBias?: tf.Tensor;
+}
+
+/**
+ * One projection split into heads: X W[:, h, :] + b[h] for every head h.
+ * @param x [b, T, d]; kernel [d, h, size]; bias [h, size]
+ * @returns [b, h, T, size]
+ */
+export function projectHeads(x: tf.Tensor3D, kernel: tf.Tensor, bias?: tf.Tensor): tf.Tensor4D {
+  const where = 'projectHeads';
+  if (x.rank !== 3) throw new Error(`${where}: x must have shape [batch, T, d], received ${describe(x.shape)}`);
+  if (kernel.rank !== 3 || kernel.shape[0] !== x.shape[2]) throw new Error(`${where}: kernel must have shape [${x.shape[2]}, heads, size] for x ${describe(x.shape)}, received ${describe(kernel.shape)}`);
+  const [b, t, d] = x.shape;
+  const [, h, size] = kernel.shape;
+  if (bias && (bias.rank !== 2 || bias.shape[0] !== h || bias.shape[1] !== size)) throw new Error(`${where}: bias must have shape [${h}, ${size}], received ${describe(bias.shape)}`);
+  return tf.tidy(() => {
+    let y: tf.Tensor = linear(x, tf.reshape(kernel, [d, h * size])); // [b, T, h·size]
+    if (bias) y = tf.add(y, tf.reshape(bias, [h * size]));
+    return tf.transpose(tf.reshape(y, [b, t, h, size]), [0, 2, 1, 3]) as tf.Tensor4D; // [b, h, T, size]
+  });
+}
+
+/**
+ * Scaled dot-product attention of projected heads, merged by the output projection:
+ *   A_h = masked_softmax(Q_h K_hᵀ / √keyDim),  O = Σ_h (A_h V_h) W_o[h] + b_o.
+ * The keys and values may be cached projections (a decoder's prefix, an encoder's memory): a query
+ * block of one new position attends over all of them without recomputing them.
+ * @param q [b, h, Tq, kd]; k [b, h, Tv, kd]; v [b, h, Tv, vd]; outputKernel [h, vd, out]; outputBias [out];
+ *   mask bool broadcastable to [b, Tq, Tv] (the same for every head), true = attend.
+ * @returns output [b, Tq, out] and the weights (scores after softmax) [b, h, Tq, Tv]
+ */
+export function attendHeads(
+  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, outputKernel: tf.Tensor, outputBias?: tf.Tensor, mask?: tf.Tensor, opts: { dropout?: number } = {},
+): { output: tf.Tensor3D; scores: tf.Tensor4D } {
+  const where = 'attendHeads';
+  for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) if (t.rank !== 4) throw new Error(`${where}: ${n} must have shape [batch, heads, T, size], received ${describe(t.shape)}`);
+  const [b, h, tq, kd] = q.shape;
+  const [tv, vd] = [k.shape[2], v.shape[3]];
+  if (k.shape[0] !== b || k.shape[1] !== h || k.shape[3] !== kd) throw new Error(`${where}: k ${describe(k.shape)} must be [${b}, ${h}, Tv, ${kd}] for q ${describe(q.shape)}`);
+  if (v.shape[0] !== b || v.shape[1] !== h || v.shape[2] !== tv) throw new Error(`${where}: v ${describe(v.shape)} must be [${b}, ${h}, ${tv}, vd] for k ${describe(k.shape)}`);
+  if (outputKernel.rank !== 3 || outputKernel.shape[0] !== h || outputKernel.shape[1] !== vd) throw new Error(`${where}: outputKernel must have shape [${h}, ${vd}, out], received ${describe(outputKernel.shape)}`);
+  const out = outputKernel.shape[2] as number;
+  if (mask && (mask.rank !== 3 || [b, tq, tv].some((n, i) => mask.shape[i] !== n && mask.shape[i] !== 1))) {
+    throw new Error(`${where}: mask must have shape [batch, Tq, Tv] = [${b}, ${tq}, ${tv}] (or broadcast to it), received ${describe(mask.shape)}`);
+  }
+  return tf.tidy(() => {
+    const q3 = tf.reshape(q, [b * h, tq, kd]) as tf.Tensor3D; // the heads as one batch: [b·h, Tq, kd]
+    const k3 = tf.reshape(k, [b * h, tv, kd]) as tf.Tensor3D; // [b·h, Tv, kd]
+    const v3 = tf.reshape(v, [b * h, tv, vd]) as tf.Tensor3D; // [b·h, Tv, vd]
+    const scores = scaledDotScore(q3, k3); // Q Kᵀ / √keyDim: [b·h, Tq, Tv]
+    const headMask = mask && tf.reshape(tf.broadcastTo(mask.expandDims(1), [b, h, tq, tv]), [b * h, tq, tv]); // the same for every head
+    const { context, weights } = attentionPool(scores, v3, headMask, { dropout: opts.dropout ?? 0 }); // [b·h, Tq, vd], [b·h, Tq, Tv]
+    const merged = tf.reshape(tf.transpose(tf.reshape(context, [b, h, tq, vd]), [0, 2, 1, 3]), [b, tq, h * vd]) as tf.Tensor3D; // [b, Tq, h·vd]
+    let output: tf.Tensor = linear(merged, tf.reshape(outputKernel, [h * vd, out])); // [b, Tq, out]
+    if (outputBias) output = tf.add(output, outputBias);
+    return { output: output as tf.Tensor3D, scores: tf.reshape(weights, [b, h, tq, tv]) as tf.Tensor4D };
+  }) as unknown as { output: tf.Tensor3D; scores: tf.Tensor4D };
+}
+
+/**
+ * Multi-head attention as a function of explicit weights: what the `MultiHeadAttention` layer computes
+ * (its `call` is this), = attendHeads(projectHeads(query, W_q), projectHeads(key, W_k), projectHeads(value, W_v)).
+ * @param query [b, Tq, dq]; value [b, Tv, dv]; key [b, Tv, dk] (default value); mask broadcastable to [b, Tq, Tv]
+ * @returns output [b, Tq, out] and weights [b, h, Tq, Tv]
+ */
+export function multiHeadAttention(
+  w: MultiHeadWeights, query: tf.Tensor3D, value: tf.Tensor3D, key: tf.Tensor3D = value, opts: { mask?: tf.Tensor; dropout?: number } = {},
+): { output: tf.Tensor3D; scores: tf.Tensor4D } {
+  return tf.tidy(() => {
+    const q = projectHeads(query, w.queryKernel, w.queryBias); // [b, h, Tq, kd]
+    const k = projectHeads(key, w.keyKernel, w.keyBias); // [b, h, Tv, kd]
+    const v = projectHeads(value, w.valueKernel, w.valueBias); // [b, h, Tv, vd]
+    return attendHeads(q, k, v, w.outputKernel, w.outputBias, opts.mask, { dropout: opts.dropout }) as unknown as tf.TensorContainer;
+  }) as unknown as { output: tf.Tensor3D; scores: tf.Tensor4D };
+}
+
+/**
  * For each head h (weights as Keras stores them, so they can be copied across):
  *   Q_h = X_q W_q[:, h, :] + b_q[h]      [b, Tq, keyDim]
  *   K_h = X_k W_k[:, h, :] + b_k[h]      [b, Tv, keyDim]
@@ -39,7 +128,8 @@ export interface MultiHeadCallArgs extends AttentionCallArgs {
  * Mask = query mask [b, Tq, 1] ∧ value/key masks [b, 1, Tv] ∧ causal ∧ attentionMask; a fully
  * masked row attends to nothing (zero weights), as in Keras.
  * Inputs [query, value, key?]; returns O, and [O, A [b, h, Tq, Tv]] when returnAttentionScores.
- * The heads run through the functional core (scaledDotScore, scoreMask, attentionPool) as one batch of b·h.
+ * The heads run through the functional core (`multiHeadAttention`: projectHeads, then attendHeads, on
+ * scaledDotScore and attentionPool) as one batch of b·h; `headWeights()` gives the weights to call it directly.
  */
 export class MultiHeadAttention extends tf.layers.Layer {
   /** Not 'MultiHeadAttention': tfjs-layers registers its own class under that name (tfjs' NLP models). */
@@ -98,13 +188,11 @@ export class MultiHeadAttention extends tf.layers.Layer {
     this.built = true;
   }
 
-  /** x [b, T, d] -> the heads as one batch [b·h, T, size], through kernel [d, h, size] and bias [h, size]. */
-  private project(x: tf.Tensor3D, kernel: tf.LayerVariable, bias: tf.LayerVariable | undefined, size: number): tf.Tensor3D {
-    const [b, t, d] = x.shape;
-    const h = this.numHeads;
-    let y: tf.Tensor = linear(x, tf.reshape(kernel.read(), [d, h * size])); // [b, T, h*size]
-    if (bias) y = tf.add(y, tf.reshape(bias.read(), [h * size]));
-    return tf.reshape(tf.transpose(tf.reshape(y, [b, t, h, size]), [0, 2, 1, 3]), [b * h, t, size]); // [b·h, T, size]
+  /** The layer's weights as tensors, for the functional form `multiHeadAttention(layer.headWeights(), ...)`. */
+  headWeights(): MultiHeadWeights {
+    if (!this.built) throw new Error('MultiHeadAttention: headWeights() needs a built layer (call it once, or build it)');
+    const r = (v: tf.LayerVariable | undefined) => v?.read();
+    return { queryKernel: r(this.w.qk)!, queryBias: r(this.w.qb), keyKernel: r(this.w.kk)!, keyBias: r(this.w.kb), valueKernel: r(this.w.vk)!, valueBias: r(this.w.vb), outputKernel: r(this.w.ok)!, outputBias: r(this.w.ob) };
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: MultiHeadCallArgs = {}): tf.Tensor | tf.Tensor[] {
@@ -125,20 +213,9 @@ export class MultiHeadAttention extends tf.layers.Layer {
       if (attentionMask && (attentionMask.rank !== 3 || [b, tq, tv].some((n, i) => attentionMask.shape[i] !== n && attentionMask.shape[i] !== 1))) {
         throw new Error(`${name}: attentionMask must have shape [batch, Tq, Tv] = [${b}, ${tq}, ${tv}], received ${describe(attentionMask.shape)}`);
       }
-      const h = this.numHeads;
-      const q = this.project(query, this.w.qk!, this.w.qb, this.keyDim); // [b·h, Tq, kd]
-      const k = this.project(key, this.w.kk!, this.w.kb, this.keyDim); // [b·h, Tv, kd]
-      const v = this.project(value, this.w.vk!, this.w.vb, this.valueDim); // [b·h, Tv, vd]
-      const scores = scaledDotScore(q, k); // Q Kᵀ / √keyDim: [b·h, Tq, Tv]
       const mask = scoreMask({ queryMask, valueMask, keyMask, attentionMask, causal: kwargs.useCausalMask ?? this.useCausalMask }, tq, tv); // [b or 1, Tq, Tv]
-      const headMask = mask && tf.reshape(tf.broadcastTo(mask.expandDims(1), [b, h, tq, tv]), [b * h, tq, tv]); // the same for every head
-      const { context, weights } = attentionPool(scores, v, headMask, { dropout: kwargs.training ? this.dropout : 0 }); // [b·h, Tq, vd], [b·h, Tq, Tv]
-
-      const merged = tf.reshape(tf.transpose(tf.reshape(context, [b, h, tq, this.valueDim]), [0, 2, 1, 3]), [b, tq, h * this.valueDim]) as tf.Tensor3D; // [b, Tq, h·vd]
-      const ok = this.w.ok!.read();
-      let output: tf.Tensor = linear(merged, tf.reshape(ok, [h * this.valueDim, ok.shape[2] as number])); // [b, Tq, out]
-      if (this.w.ob) output = tf.add(output, this.w.ob.read());
-      return (kwargs.returnAttentionScores ?? this.returnAttentionScores) ? [output, tf.reshape(weights, [b, h, tq, tv])] : output;
+      const { output, scores } = multiHeadAttention(this.headWeights(), query, value, key, { mask, dropout: kwargs.training ? this.dropout : 0 }); // [b, Tq, out], [b, h, Tq, Tv]
+      return (kwargs.returnAttentionScores ?? this.returnAttentionScores) ? [output, scores] : output;
     });
   }
 

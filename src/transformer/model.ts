@@ -1,0 +1,339 @@
+// The Transformer (Vaswani et al. 2017) for sequence to sequence, pre-LN: an encoder stack of self-attention
+// and feed-forward blocks; a decoder stack of masked self-attention, cross-attention over the encoder's
+// output and feed-forward blocks; every attention through the library's MultiHeadAttention core.
+//
+// Pre-LN (Xiong et al. 2020, "On Layer Normalization in the Transformer Architecture"): each sub-layer
+// reads LN(x) and adds its output to x, x + Dropout(F(LN(x))); one more LN ends each stack. The residual
+// path from the output back to the embeddings carries no normalisation, so gradients at initialisation are
+// well scaled at every depth and training is stable with a short warm-up or none; post-LN (the original
+// LN(x + F(x))) needs the warm-up to not diverge. Small models trained briefly, as here, are the case where
+// that matters most.
+import { MultiHeadWeights } from '../attention/layers/multi-head-attention';
+import { linear } from '../attention/linear';
+import { causalMask, scoreMask } from '../attention/masks';
+import { describe } from '../attention/shapes';
+import type { ForwardOutput, StepDecoder } from '../seq2seq/model';
+import { freeScope, WeightStore } from '../seq2seq/weights';
+import { tf } from '../tf';
+import { tidyObject } from '../tidy';
+import { appendKeyValues, attendOver, feedForward, FeedForwardWeights, keyValues, KeyValues, layerNorm } from './blocks';
+import { TransformerConfig, validateTransformerConfig } from './config';
+import { sinusoidalEncoding } from './positional';
+
+export interface TransformerForwardOutput extends ForwardOutput {
+  /** Per decoder layer, the cross-attention weights of every head [b, h, T, S] (when asked: `heads`). */
+  crossAttention?: tf.Tensor4D[];
+}
+
+/**
+ * A decoding state for b hypotheses; it owns all its tensors (dispose it with the StepDecoder).
+ * Cached decoding keeps each decoder layer's self-attention keys/values of the prefix and the
+ * cross-attention keys/values of the source (computed once); uncached decoding keeps the encoder's
+ * output and re-runs the whole prefix at every step.
+ */
+export interface TransformerDecodeState {
+  /** Tokens fed so far per hypothesis, <s> first. */
+  tokens: number[][];
+  /** bool [b, S] */
+  sourceMask: tf.Tensor2D;
+  /** Cached: per decoder layer, the source's keys/values [b, h, S, d/h]. */
+  cross: KeyValues[];
+  /** Cached: per decoder layer, the prefix's self-attention keys/values [b, h, t, d/h] (none before the first step). */
+  self?: KeyValues[];
+  /** Uncached: the encoder's output [b, S, d]. */
+  memory?: tf.Tensor3D;
+}
+
+/** One decoder layer's result: the new positions' vectors, the self-attention keys/values including them, the cross-attention weights. */
+interface DecoderLayerOut {
+  x: tf.Tensor3D;
+  self: KeyValues;
+  crossScores: tf.Tensor4D;
+}
+
+export class Transformer {
+  readonly config: TransformerConfig;
+  readonly weights: WeightStore;
+  private dropoutCalls = 0;
+
+  /** @param opts.scope prefix of the tfjs variable names (default: the first free of `transformer`, `transformer_1`, …). */
+  constructor(config: TransformerConfig, opts: { scope?: string } = {}) {
+    this.config = validateTransformerConfig({ ...config });
+    this.weights = new WeightStore(config.seed, opts.scope ?? freeScope('transformer'));
+    this.createWeights();
+  }
+
+  private get d(): number {
+    return this.config.dModel;
+  }
+  private get positional(): 'sinusoidal' | 'learned' {
+    return this.config.positional ?? 'sinusoidal';
+  }
+  private get maxLength(): number {
+    return this.config.maxLength ?? 256;
+  }
+
+  /**
+   * Every weight, in a fixed order, named so the trainer's model parts apply: encoder/* (encoder),
+   * encoder/embedding and decoder/embedding (embeddings), attention/* (the decoder's cross-attention and
+   * its norm), decoder/cell/* (the decoder's self-attention, feed-forward and norms), output/*.
+   */
+  private createWeights(): void {
+    const { d, config: c } = this;
+    const w = this.weights;
+    const attention = (p: string) => {
+      for (const part of ['query', 'key', 'value', 'attention_output']) {
+        w.get(`${p}/${part}/kernel`, [d, d]); // query/key/value: [d, h·d/h], the heads side by side; output: [h·d/h, d]
+        w.get(`${p}/${part}/bias`, [d], 'zeros');
+      }
+    };
+    const norm = (p: string) => {
+      w.get(`${p}/gamma`, [d], 'ones');
+      w.get(`${p}/beta`, [d], 'zeros');
+    };
+    const ffn = (p: string) => {
+      w.get(`${p}/dense1/kernel`, [d, c.ffDim]);
+      w.get(`${p}/dense1/bias`, [c.ffDim], 'zeros');
+      w.get(`${p}/dense2/kernel`, [c.ffDim, d]);
+      w.get(`${p}/dense2/bias`, [d], 'zeros');
+    };
+    w.get('encoder/embedding', [c.sourceVocabSize, d], 'embedding');
+    if (this.positional === 'learned') w.get('encoder/position', [this.maxLength, d], 'embedding');
+    for (let i = 0; i < c.encoderLayers; i++) {
+      norm(`encoder/layer${i}/self_attention_norm`);
+      attention(`encoder/layer${i}/self_attention`);
+      norm(`encoder/layer${i}/ffn_norm`);
+      ffn(`encoder/layer${i}/ffn`);
+    }
+    norm('encoder/norm');
+    w.get('decoder/embedding', [c.targetVocabSize, d], 'embedding');
+    if (this.positional === 'learned') w.get('decoder/cell/position', [this.maxLength, d], 'embedding');
+    for (let i = 0; i < c.decoderLayers; i++) {
+      norm(`decoder/cell/layer${i}/self_attention_norm`);
+      attention(`decoder/cell/layer${i}/self_attention`);
+      norm(`attention/layer${i}/cross_attention_norm`);
+      attention(`attention/layer${i}/cross_attention`);
+      norm(`decoder/cell/layer${i}/ffn_norm`);
+      ffn(`decoder/cell/layer${i}/ffn`);
+    }
+    norm('decoder/cell/norm');
+    w.get('output/kernel', [d, c.targetVocabSize]);
+    w.get('output/bias', [c.targetVocabSize], 'zeros');
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.weights.entries().map(([, v]) => v);
+  }
+
+  countParams(): number {
+    return this.trainableVariables.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** The attention sub-layer `p`'s weights in MultiHeadAttention's (Keras') shapes: kernels [d, h, d/h], output [h, d/h, d]. */
+  private attentionWeights(p: string): MultiHeadWeights {
+    const { d } = this;
+    const h = this.config.numHeads;
+    const r = (n: string) => this.weights.read(`${p}/${n}`);
+    return {
+      queryKernel: tf.reshape(r('query/kernel'), [d, h, d / h]),
+      queryBias: tf.reshape(r('query/bias'), [h, d / h]),
+      keyKernel: tf.reshape(r('key/kernel'), [d, h, d / h]),
+      keyBias: tf.reshape(r('key/bias'), [h, d / h]),
+      valueKernel: tf.reshape(r('value/kernel'), [d, h, d / h]),
+      valueBias: tf.reshape(r('value/bias'), [h, d / h]),
+      outputKernel: tf.reshape(r('attention_output/kernel'), [h, d / h, d]),
+      outputBias: r('attention_output/bias'),
+    };
+  }
+
+  private norm(p: string, x: tf.Tensor3D): tf.Tensor3D {
+    return layerNorm(x, this.weights.read(`${p}/gamma`), this.weights.read(`${p}/beta`));
+  }
+
+  private ffnWeights(p: string): FeedForwardWeights {
+    const r = (n: string) => this.weights.read(`${p}/${n}`);
+    return { kernel1: r('dense1/kernel') as tf.Tensor2D, bias1: r('dense1/bias') as tf.Tensor1D, kernel2: r('dense2/kernel') as tf.Tensor2D, bias2: r('dense2/bias') as tf.Tensor1D };
+  }
+
+  /** Dropout while training, seeded from the config's seed and a call counter (the same run gives the same masks). */
+  private dropout(x: tf.Tensor3D, training: boolean): tf.Tensor3D {
+    const rate = this.config.dropout ?? 0.1;
+    if (!training || rate === 0) return x;
+    return tf.dropout(x, rate, undefined, (this.config.seed * 7919 + this.dropoutCalls++) % 2147483647) as tf.Tensor3D;
+  }
+
+  /** √d · E[ids] + P[offset … offset + T − 1], then dropout. ids int32 [b, T] -> [b, T, d]. */
+  private embed(ids: tf.Tensor2D, side: 'encoder' | 'decoder', offset: number, training: boolean): tf.Tensor3D {
+    const [, t] = ids.shape;
+    if (this.positional === 'learned' && offset + t > this.maxLength) {
+      throw new Error(`Transformer: ${side} position ${offset + t - 1} is beyond the learned positions (maxLength ${this.maxLength}); raise config.maxLength or use sinusoidal positions`);
+    }
+    const e = tf.mul(tf.gather(this.weights.read(`${side}/embedding`), ids), Math.sqrt(this.d)) as tf.Tensor3D; // [b, T, d]
+    const p = this.positional === 'learned'
+      ? tf.slice(this.weights.read(side === 'encoder' ? 'encoder/position' : 'decoder/cell/position'), [offset, 0], [t, this.d]) // [T, d]
+      : sinusoidalEncoding(t, this.d, offset); // [T, d]
+    return this.dropout(tf.add(e, p) as tf.Tensor3D, training); // [b, T, d]
+  }
+
+  private checkInputs(where: string, source: tf.Tensor, sourceMask: tf.Tensor, targetIn?: tf.Tensor): void {
+    if (source.rank !== 2) throw new Error(`Transformer.${where}: source must have shape [batch, S], received ${describe(source.shape)}`);
+    if (sourceMask.rank !== 2 || sourceMask.shape[0] !== source.shape[0] || sourceMask.shape[1] !== source.shape[1]) {
+      throw new Error(`Transformer.${where}: sourceMask must have the source's shape ${describe(source.shape)}, received ${describe(sourceMask.shape)}`);
+    }
+    if (targetIn && (targetIn.rank !== 2 || targetIn.shape[0] !== source.shape[0])) {
+      throw new Error(`Transformer.${where}: targetIn must have shape [${source.shape[0]}, T] (the source's batch), received ${describe(targetIn.shape)}`);
+    }
+  }
+
+  private encodeRaw(source: tf.Tensor2D, sourceMask: tf.Tensor2D, training: boolean): tf.Tensor3D {
+    const s = source.shape[1];
+    let x = this.embed(source, 'encoder', 0, training); // [b, S, d]
+    const mask = scoreMask({ valueMask: sourceMask }, s, s); // no position attends to padding: [b, S, S]
+    for (let i = 0; i < this.config.encoderLayers; i++) {
+      const p = `encoder/layer${i}`;
+      const w = this.attentionWeights(`${p}/self_attention`);
+      const h = this.norm(`${p}/self_attention_norm`, x); // [b, S, d]
+      x = tf.add(x, this.dropout(attendOver(h, keyValues(h, w), w, mask).output, training)); // x + Dropout(SelfAttention(LN(x))): [b, S, d]
+      x = tf.add(x, this.dropout(feedForward(this.norm(`${p}/ffn_norm`, x), this.ffnWeights(`${p}/ffn`)), training)); // x + Dropout(FFN(LN(x))): [b, S, d]
+    }
+    return this.norm('encoder/norm', x); // [b, S, d]
+  }
+
+  /** The encoder: source int32 [b, S], sourceMask bool [b, S] -> memory [b, S, d] (padding positions are never attended to). */
+  encode(source: tf.Tensor2D, sourceMask: tf.Tensor2D): tf.Tensor3D {
+    this.checkInputs('encode', source, sourceMask);
+    return tf.tidy(() => this.encodeRaw(source, sourceMask, false));
+  }
+
+  /** Each decoder layer's cross-attention keys/values of the encoder's output: per layer [b, h, S, d/h] (computed once per source). */
+  private crossKeyValues(memory: tf.Tensor3D): KeyValues[] {
+    return Array.from({ length: this.config.decoderLayers }, (_, i) => keyValues(memory, this.attentionWeights(`attention/layer${i}/cross_attention`)));
+  }
+
+  /**
+   * Decoder layer i on n new positions x [b, n, d] that follow a prefix of t positions whose self-attention
+   * keys/values are `past` ([b, h, t, d/h], or none): masked self-attention (position t+j sees positions
+   * ≤ t+j), cross-attention over the source's keys/values, feed-forward; each pre-LN with a residual add.
+   */
+  private decoderLayer(i: number, x: tf.Tensor3D, past: KeyValues | undefined, cross: KeyValues, crossMask: tf.Tensor, training: boolean): DecoderLayerOut {
+    const [, n] = x.shape;
+    const t = past ? past.keys.shape[2] : 0;
+    const selfW = this.attentionWeights(`decoder/cell/layer${i}/self_attention`);
+    const h = this.norm(`decoder/cell/layer${i}/self_attention_norm`, x); // [b, n, d]
+    const self = appendKeyValues(past, keyValues(h, selfW)); // [b, h, t + n, d/h]
+    const causal = n > 1 ? causalMask(n, t + n, t).expandDims(0) : undefined; // [1, n, t + n]; one new position sees all
+    x = tf.add(x, this.dropout(attendOver(h, self, selfW, causal).output, training)); // [b, n, d]
+    const cross_ = attendOver(this.norm(`attention/layer${i}/cross_attention_norm`, x), cross, this.attentionWeights(`attention/layer${i}/cross_attention`), crossMask); // [b, n, d], [b, h, n, S]
+    x = tf.add(x, this.dropout(cross_.output, training)); // [b, n, d]
+    x = tf.add(x, this.dropout(feedForward(this.norm(`decoder/cell/layer${i}/ffn_norm`, x), this.ffnWeights(`decoder/cell/layer${i}/ffn`)), training)); // [b, n, d]
+    return { x, self, crossScores: cross_.scores };
+  }
+
+  /** The decoder on n positions after a prefix (embedded ids [b, n] at offset t): logits [b, n, V], the new self caches and the cross-attention weights. */
+  private decode(ids: tf.Tensor2D, offset: number, past: KeyValues[] | undefined, cross: KeyValues[], sourceMask: tf.Tensor2D, training: boolean): { logits: tf.Tensor3D; self: KeyValues[]; crossScores: tf.Tensor4D[] } {
+    const [, n] = ids.shape;
+    const crossMask = scoreMask({ valueMask: sourceMask }, n, sourceMask.shape[1]) as tf.Tensor; // [b, n, S]
+    let x = this.embed(ids, 'decoder', offset, training); // [b, n, d]
+    const self: KeyValues[] = [];
+    const crossScores: tf.Tensor4D[] = [];
+    for (let i = 0; i < this.config.decoderLayers; i++) {
+      const out = this.decoderLayer(i, x, past?.[i], cross[i], crossMask, training);
+      x = out.x; // [b, n, d]
+      self.push(out.self);
+      crossScores.push(out.crossScores); // [b, h, n, S]
+    }
+    const y = this.norm('decoder/cell/norm', x); // [b, n, d]
+    const logits = tf.add(linear(y, this.weights.read('output/kernel') as tf.Tensor2D), this.weights.read('output/bias')) as tf.Tensor3D; // [b, n, V]
+    return { logits, self, crossScores };
+  }
+
+  /**
+   * Teacher forcing, all target positions at once (the causal mask keeps each from seeing later ones).
+   * source int32 [b, S], sourceMask bool [b, S], targetIn int32 [b, T] (<s> y_1 … y_{T-1}) -> logits [b, T, V];
+   * `attention`: the last decoder layer's cross-attention averaged over heads [b, T, S]; `heads`: every
+   * layer's per-head weights; `training`: dropout on.
+   */
+  forward(source: tf.Tensor2D, sourceMask: tf.Tensor2D, targetIn: tf.Tensor2D, opts: { attention?: boolean; heads?: boolean; training?: boolean } = {}): TransformerForwardOutput {
+    this.checkInputs('forward', source, sourceMask, targetIn);
+    const training = opts.training ?? false;
+    return tidyObject(() => {
+      const memory = this.encodeRaw(source, sourceMask, training); // [b, S, d]
+      const { logits, crossScores } = this.decode(targetIn, 0, undefined, this.crossKeyValues(memory), sourceMask, training); // [b, T, V]
+      const result: TransformerForwardOutput = { logits };
+      if (opts.attention) result.attention = tf.mean(crossScores[crossScores.length - 1], 1) as tf.Tensor3D; // [b, T, S]
+      if (opts.heads) result.crossAttention = crossScores; // layers × [b, h, T, S]
+      return result;
+    });
+  }
+
+  /**
+   * A step decoder over these sources (batch b) for greedyDecode, sampleDecode and beamSearch. With the
+   * key/value cache (default), a step feeds one token and attends over the cached keys/values of the
+   * prefix: its cost grows linearly with the prefix. `cache: false` re-runs the decoder on the whole prefix
+   * at every step (quadratic per step), the reference the cache is checked against.
+   * Each step's `attention` is the last decoder layer's cross-attention averaged over heads [b, S].
+   */
+  stepDecoder(source: tf.Tensor2D, sourceMask: tf.Tensor2D, opts: { cache?: boolean } = {}): StepDecoder<TransformerDecodeState> {
+    this.checkInputs('stepDecoder', source, sourceMask);
+    const cached = opts.cache ?? true;
+    const b = source.shape[0];
+    const kvs = (l: KeyValues[] | undefined): tf.Tensor[] => (l ?? []).flatMap((kv) => [kv.keys, kv.values]);
+    const tensors = (s: TransformerDecodeState): tf.Tensor[] => [s.sourceMask, ...kvs(s.cross), ...kvs(s.self), ...(s.memory ? [s.memory] : [])];
+    const mapKv = (l: KeyValues[], f: (t: tf.Tensor) => tf.Tensor): KeyValues[] => l.map((kv) => ({ keys: f(kv.keys) as tf.Tensor4D, values: f(kv.values) as tf.Tensor4D }));
+    return {
+      init: (n) => {
+        if (n !== b) throw new Error(`stepDecoder.init: the decoder was built for ${b} sources, asked for ${n}`);
+        return tidyObject(() => {
+          const memory = this.encodeRaw(source, sourceMask, false); // [b, S, d]
+          const tokens = Array.from({ length: b }, () => [] as number[]);
+          return cached
+            ? { tokens, sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory) } // per layer [b, h, S, d/h]
+            : { tokens, sourceMask: sourceMask.clone(), cross: [], memory };
+        });
+      },
+      step: (prev, s) => {
+        if (prev.rank !== 1 || prev.shape[0] !== s.tokens.length) throw new Error(`stepDecoder.step: prevTokens must have shape [${s.tokens.length}], received ${describe(prev.shape)}`);
+        const prevIds = Array.from(prev.dataSync());
+        const tokens = s.tokens.map((r, i) => [...r, prevIds[i]]);
+        const t = s.tokens[0]?.length ?? 0; // positions before this one
+        return tidyObject(() => {
+          let out;
+          if (cached) {
+            out = this.decode(prev.cast('int32').expandDims(1) as tf.Tensor2D, t, s.self, s.cross, s.sourceMask, false); // one position: logits [b, 1, V]
+          } else {
+            const ids = tf.tensor2d(tokens, [tokens.length, t + 1], 'int32'); // [b, t + 1]
+            const full = this.decode(ids, 0, undefined, this.crossKeyValues(s.memory!), s.sourceMask, false); // logits [b, t + 1, V]
+            out = { logits: tf.slice(full.logits, [0, t, 0], [-1, 1, -1]) as tf.Tensor3D, self: undefined, crossScores: full.crossScores.map((c) => tf.slice(c, [0, 0, t, 0], [-1, -1, 1, -1]) as tf.Tensor4D) };
+          }
+          const logits = tf.squeeze(out.logits, [1]) as tf.Tensor2D; // [b, V]
+          const lastCross = out.crossScores[out.crossScores.length - 1]; // [b, h, 1, S]
+          const state: TransformerDecodeState = {
+            tokens,
+            sourceMask: s.sourceMask.clone(), // shared with the old state, by reference count
+            cross: mapKv(s.cross, (x) => x.clone()),
+            ...(out.self ? { self: out.self } : {}), // [b, h, t + 1, d/h] per layer
+            ...(s.memory ? { memory: s.memory.clone() } : {}),
+          };
+          return { logProbs: tf.logSoftmax(logits) as tf.Tensor2D, attention: tf.squeeze(tf.mean(lastCross, 1), [1]) as tf.Tensor2D, state }; // [b, V], [b, S]
+        });
+      },
+      select: (s, indices) =>
+        tidyObject(() => {
+          const idx = tf.tensor1d(indices, 'int32');
+          const g = <T extends tf.Tensor>(x: T) => tf.gather(x, idx) as T;
+          return {
+            tokens: indices.map((i) => [...s.tokens[i]]),
+            sourceMask: g(s.sourceMask),
+            cross: mapKv(s.cross, g),
+            ...(s.self ? { self: mapKv(s.self, g) } : {}),
+            ...(s.memory ? { memory: g(s.memory) } : {}),
+          };
+        }),
+      dispose: (s) => tf.dispose(tensors(s)),
+    };
+  }
+
+  dispose(): void {
+    this.weights.dispose();
+  }
+}

@@ -1,0 +1,195 @@
+// The Transformer: shapes (checked by name), masks, causality, positional encodings, dropout, gradients to
+// every weight, and the key/value-cached step decoder against the uncached one (greedy, sampling, beam).
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import {
+  attendHeads, beamSearch, causalMask, greedyDecode, makeBatch, disposeBatch, MultiHeadAttention, multiHeadAttention, projectHeads, sampleDecode,
+  ShapeChecker, sinusoidalEncoding, tf, Transformer, type TransformerConfig,
+} from '../src';
+
+const cfg: TransformerConfig = { kind: 'transformer', sourceVocabSize: 13, targetVocabSize: 11, dModel: 16, numHeads: 4, ffDim: 32, encoderLayers: 2, decoderLayers: 2, dropout: 0, seed: 3 };
+// batch of 3: sources of 5, 3 and 4 tokens (padded to 5), targets of 4, 2, 3 tokens
+const examples = [
+  { source: [4, 5, 6, 7, 8], target: [3, 4, 5, 6] },
+  { source: [9, 10, 11], target: [7, 8] },
+  { source: [12, 4, 5, 6], target: [9, 4, 5] },
+];
+const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+test('forward: shapes by name, attention rows sum to 1 and give padding nothing, padding content is ignored', () => {
+  const model = new Transformer(cfg);
+  const b = makeBatch(examples);
+  const sc = new ShapeChecker();
+  sc.check(b.source, 'batch S');
+  sc.check(b.targetIn, 'batch T');
+  const { logits, attention, crossAttention } = model.forward(b.source, b.sourceMask, b.targetIn, { attention: true, heads: true });
+  sc.check(logits, 'batch T V');
+  sc.check(attention!, 'batch T S');
+  assert.equal(crossAttention!.length, cfg.decoderLayers);
+  for (const h of crossAttention!) sc.check(h, `batch ${cfg.numHeads} T S`);
+  sc.check(model.encode(b.source, b.sourceMask), `batch S ${cfg.dModel}`);
+  assert.deepEqual([logits.shape[2], b.source.shape], [cfg.targetVocabSize, [3, 5]]);
+  const a = attention!.arraySync() as number[][][];
+  for (const row of a.flat()) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5);
+  for (const row of a[1]) assert.deepEqual(row.slice(3), [0, 0]);
+  const noisy = tf.tensor2d([[4, 5, 6, 7, 8], [9, 10, 11, 1, 12], [12, 4, 5, 6, 2]], undefined, 'int32');
+  assert.ok(maxDiff(model.forward(noisy, b.sourceMask, b.targetIn).logits, logits) < 1e-5, 'padding leaked into the outputs');
+  assert.throws(() => model.forward(b.source, tf.ones([3, 4], 'bool') as tf.Tensor2D, b.targetIn), /Transformer.forward: sourceMask must have the source's shape \[3, 5\], received \[3, 4\]/);
+  disposeBatch(b);
+  model.dispose();
+});
+
+test('causal: a target token changes the logits at its own and later positions only', () => {
+  const model = new Transformer(cfg);
+  const b = makeBatch(examples);
+  const before = model.forward(b.source, b.sourceMask, b.targetIn).logits.arraySync() as number[][][];
+  const changed = b.targetIn.arraySync() as number[][];
+  changed[0][2] = 10;
+  const after = model.forward(b.source, b.sourceMask, tf.tensor2d(changed, undefined, 'int32')).logits.arraySync() as number[][][];
+  const diff = (t: number) => Math.max(...before[0][t].map((v, j) => Math.abs(v - after[0][t][j])));
+  assert.ok(diff(0) < 1e-6 && diff(1) < 1e-6, `positions before the change moved: ${diff(0)}, ${diff(1)}`);
+  assert.ok(diff(2) > 1e-4 && diff(3) > 1e-4, `positions from the change did not move: ${diff(2)}, ${diff(3)}`);
+  disposeBatch(b);
+  model.dispose();
+});
+
+test('sinusoidal encoding: the formula by hand, offsets continue the table', () => {
+  const pe = sinusoidalEncoding(6, 8).arraySync() as number[][];
+  for (const [p, j] of [[0, 0], [0, 1], [3, 2], [5, 5], [4, 7]]) {
+    const angle = p / 10000 ** ((2 * Math.floor(j / 2)) / 8);
+    assert.ok(Math.abs(pe[p][j] - (j % 2 ? Math.cos(angle) : Math.sin(angle))) < 1e-6, `PE[${p}, ${j}]`);
+  }
+  assert.deepEqual(sinusoidalEncoding(2, 8, 4).arraySync(), pe.slice(4, 6).map((r) => Array.from(Float32Array.from(r))));
+  assert.throws(() => sinusoidalEncoding(2, 0), /d must be a positive integer, not 0/);
+});
+
+test('config: errors name the field; learned positions add weights and refuse positions past maxLength', () => {
+  assert.throws(() => new Transformer({ ...cfg, numHeads: 3 }), /dModel \(16\) must be divisible by numHeads \(3\)/);
+  assert.throws(() => new Transformer({ ...cfg, encoderLayers: 0 }), /encoderLayers must be a positive integer, not 0/);
+  assert.throws(() => new Transformer({ ...cfg, dropout: 1 }), /dropout must be in \[0, 1\)/);
+  const plain = new Transformer(cfg);
+  const learned = new Transformer({ ...cfg, positional: 'learned', maxLength: 5 });
+  assert.equal(learned.countParams() - plain.countParams(), 2 * 5 * cfg.dModel);
+  const b = makeBatch(examples);
+  assert.doesNotThrow(() => learned.forward(b.source, b.sourceMask, b.targetIn));
+  const long = tf.zeros([1, 6], 'int32') as tf.Tensor2D;
+  assert.throws(() => learned.forward(long, tf.ones([1, 6], 'bool') as tf.Tensor2D, b.targetIn.slice([0, 0], [1, 2])), /encoder position 5 is beyond the learned positions \(maxLength 5\)/);
+  disposeBatch(b);
+  plain.dispose();
+  learned.dispose();
+});
+
+test('parameter count by hand: 2 + 2 layers, d = 16, ff = 32', () => {
+  const model = new Transformer(cfg);
+  const d = 16, ff = 32;
+  const attn = 4 * (d * d + d), norm = 2 * d, ffn = d * ff + ff + ff * d + d;
+  const expected = 13 * d + 2 * (2 * norm + attn + ffn) + norm + 11 * d + 2 * (3 * norm + 2 * attn + ffn) + norm + d * 11 + 11;
+  assert.equal(model.countParams(), expected);
+  model.dispose();
+});
+
+test('every weight gets a gradient; dropout only while training, seeded', () => {
+  const model = new Transformer({ ...cfg, dropout: 0.3 });
+  const b = makeBatch(examples);
+  const { grads } = tf.variableGrads(() => tf.mean(model.forward(b.source, b.sourceMask, b.targetIn, { training: true }).logits.square()) as tf.Scalar, model.trainableVariables);
+  for (const v of model.trainableVariables) {
+    assert.ok(grads[v.name], `no gradient for ${v.name}`);
+    assert.ok(tf.max(tf.abs(grads[v.name])).dataSync()[0] > 0, `zero gradient for ${v.name}`);
+  }
+  tf.dispose(Object.values(grads));
+  const eval1 = model.forward(b.source, b.sourceMask, b.targetIn).logits;
+  const eval2 = model.forward(b.source, b.sourceMask, b.targetIn).logits;
+  assert.equal(maxDiff(eval1, eval2), 0);
+  const train1 = model.forward(b.source, b.sourceMask, b.targetIn, { training: true }).logits;
+  assert.ok(maxDiff(train1, eval1) > 1e-3, 'dropout did nothing while training');
+  const again = new Transformer({ ...cfg, dropout: 0.3 }, { scope: 'again' });
+  again.forward(b.source, b.sourceMask, b.targetIn, { training: true }); // the same number of dropout calls as above
+  assert.equal(maxDiff(again.forward(b.source, b.sourceMask, b.targetIn, { training: true }).logits, train1), 0, 'the same seed gave other dropout masks');
+  disposeBatch(b);
+  model.dispose();
+  again.dispose();
+});
+
+test('MultiHeadAttention: the layer is its functional core; cached keys/values give the causal rows', () => {
+  const layer = new MultiHeadAttention({ numHeads: 2, keyDim: 3, valueDim: 4, outputShape: 5 });
+  const x = tf.randomNormal([2, 6, 7], 0, 1, 'float32', 1) as tf.Tensor3D;
+  const [out, scores] = layer.apply([x, x], { useCausalMask: true, returnAttentionScores: true }) as tf.Tensor[];
+  const w = layer.headWeights();
+  const f = multiHeadAttention(w, x, x, x, { mask: causalMask(6, 6).expandDims(0) });
+  assert.equal(maxDiff(f.output, out), 0);
+  assert.equal(maxDiff(f.scores, scores), 0);
+  // one position at a time over the keys/values of the prefix, with no mask
+  const k = projectHeads(x, w.keyKernel, w.keyBias); // [2, 2, 6, 3]
+  const v = projectHeads(x, w.valueKernel, w.valueBias); // [2, 2, 6, 4]
+  for (let t = 0; t < 6; t++) {
+    const q = projectHeads(x.slice([0, t, 0], [-1, 1, -1]), w.queryKernel, w.queryBias); // [2, 2, 1, 3]
+    const step = attendHeads(q, k.slice([0, 0, 0, 0], [-1, -1, t + 1, -1]), v.slice([0, 0, 0, 0], [-1, -1, t + 1, -1]), w.outputKernel, w.outputBias);
+    assert.ok(maxDiff(step.output, out.slice([0, t, 0], [-1, 1, -1])) < 1e-6, `position ${t}`);
+  }
+  assert.throws(() => attendHeads(k, k, v.slice([0, 0, 0, 0], [-1, -1, 5, -1]), w.outputKernel), /attendHeads: v \[2, 2, 5, 4\] must be \[2, 2, 6, vd\] for k \[2, 2, 6, 3\]/);
+  assert.throws(() => projectHeads(x, w.valueKernel.slice([0, 0, 0], [6, -1, -1])), /projectHeads: kernel must have shape \[7, heads, size\] for x \[2, 6, 7\], received \[6, 2, 4\]/);
+});
+
+test('cached and uncached step decoders agree to 1e-5 at every step, through beam reordering; no tensor leaks', () => {
+  const model = new Transformer({ ...cfg, dropout: 0.1 });
+  const b = makeBatch(examples);
+  const before = tf.memory().numTensors;
+  const fast = model.stepDecoder(b.source, b.sourceMask);
+  const slow = model.stepDecoder(b.source, b.sourceMask, { cache: false });
+  let sf = fast.init(3);
+  let ss = slow.init(3);
+  let prev = [1, 1, 1];
+  let worst = 0;
+  for (let t = 0; t < 8; t++) {
+    const p = tf.tensor1d(prev, 'int32');
+    const a = fast.step(p, sf);
+    const c = slow.step(p, ss);
+    worst = Math.max(worst, maxDiff(a.logProbs, c.logProbs), maxDiff(a.attention!, c.attention!));
+    fast.dispose(sf);
+    slow.dispose(ss);
+    // reorder the rows as beam search does (repeats allowed)
+    const order = t % 2 ? [2, 0, 0] : [1, 2, 0];
+    sf = fast.select(a.state, order);
+    ss = slow.select(c.state, order);
+    fast.dispose(a.state);
+    slow.dispose(c.state);
+    prev = order.map((i) => (i + t + 4) % 11);
+    tf.dispose([p, a.logProbs, a.attention!, c.logProbs, c.attention!]);
+  }
+  fast.dispose(sf);
+  slow.dispose(ss);
+  console.log(`cached vs uncached: worst |Δ log p| or |Δ attention| over 8 steps = ${worst.toExponential(2)}`);
+  assert.ok(worst < 1e-5, `cached and uncached differ by ${worst}`);
+  assert.equal(tf.memory().numTensors, before, 'decoding leaked tensors');
+
+  const g1 = greedyDecode(fast, 3, { maxLength: 12 });
+  const g2 = greedyDecode(slow, 3, { maxLength: 12 });
+  const s1 = sampleDecode(fast, 3, { maxLength: 12, temperature: 1, seed: 4 });
+  const s2 = sampleDecode(slow, 3, { maxLength: 12, temperature: 1, seed: 4 });
+  const b1 = beamSearch(fast, 3, { width: 3, maxLength: 12 });
+  const b2 = beamSearch(slow, 3, { width: 3, maxLength: 12 });
+  for (const [x, y] of [[g1, g2], [s1, s2], [b1, b2]]) {
+    x.forEach((d, i) => {
+      assert.deepEqual(d.tokens, y[i].tokens);
+      assert.ok(Math.abs(d.score - y[i].score) < 1e-5, `scores ${d.score} vs ${y[i].score}`);
+      assert.equal(d.attention!.length, y[i].attention!.length);
+    });
+  }
+  assert.ok(g1.some((d) => d.tokens.length > 2), 'the random model stopped at once: the comparison would be empty');
+  assert.equal(tf.memory().numTensors, before, 'greedy, sampling or beam decoding leaked tensors');
+  disposeBatch(b);
+  model.dispose();
+});
+
+test('greedy (cached) decoding reproduces the teacher-forced argmax at every position', () => {
+  const model = new Transformer(cfg);
+  const b = makeBatch(examples);
+  const out = greedyDecode(model.stepDecoder(b.source, b.sourceMask), 3, { maxLength: 6 });
+  // feed the greedy output back as targetIn: forward's argmax at each position must be the next greedy token
+  const row = [1, ...out[0].tokens].slice(0, 6);
+  const logits = model.forward(b.source.slice([0, 0], [1, -1]), b.sourceMask.slice([0, 0], [1, -1]), tf.tensor2d([row], undefined, 'int32')).logits;
+  const argmax = (tf.argMax(logits, -1).arraySync() as number[][])[0];
+  assert.deepEqual(argmax.slice(0, out[0].tokens.length), out[0].tokens.slice(0, row.length));
+  disposeBatch(b);
+  model.dispose();
+});

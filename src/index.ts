@@ -14,6 +14,7 @@ export { createProgress, notebookProgress, textProgress, type ProgressReporter, 
 export * from './seq2seq';
 export * from './transformer';
 export * from './train';
+export { vaswaniLearningRate, warmupFactor } from './train/schedule';
 export * from './decode';
 export * from './metrics';
 export { ShapeChecker } from './shape-checker';

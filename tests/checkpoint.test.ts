@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { charTokenizer, loadModel, saveModel, Seq2Seq, tf, train, Vocabulary, type Example, type ModelBundle, type TrainConfig } from '../src';
+import { charTokenizer, loadModel, saveModel, Seq2Seq, tf, train, Vocabulary, type Example, type ModelBundle, type Seq2SeqModel, type TrainConfig } from '../src';
 import { atomicFolderHooks } from '../src/atomic-folder';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aw-ckpt-'));
-const values = (m: Seq2Seq) => Object.fromEntries(m.weights.entries().map(([n, v]) => [n, Array.from(v.dataSync())]));
+const values = (m: Seq2SeqModel) => Object.fromEntries(m.weights.entries().map(([n, v]) => [n, Array.from(v.dataSync())]));
 
 const vocab = Vocabulary.build([['a', 'b', 'c', 'd', 'e']]);
 const cfg = { kind: 'bahdanau' as const, cell: 'gru' as const, encoder: 'rnn' as const, sourceVocabSize: vocab.size, targetVocabSize: vocab.size, embeddingDim: 6, units: 8, seed: 1 };

@@ -9,13 +9,12 @@ import { makeTokenizer, Tokenizer, TokenizerSpec, Vocabulary } from '../data';
 import { tf } from '../tf';
 
 type WeightSpec = Awaited<ReturnType<typeof tf.io.encodeWeights>>['specs'][number];
-import { Seq2SeqConfig } from './config';
-import { Seq2Seq } from './model';
+import { buildModel, ModelConfig, Seq2SeqModel } from './models';
 
 export const MODEL_FORMAT = 'attention-workbook/seq2seq@1';
 
 export interface ModelBundle {
-  model: Seq2Seq;
+  model: Seq2SeqModel;
   sourceVocab: Vocabulary;
   targetVocab: Vocabulary;
   sourceTokenizer: Tokenizer;
@@ -24,7 +23,8 @@ export interface ModelBundle {
 
 interface Topology {
   format: typeof MODEL_FORMAT;
-  config: Seq2SeqConfig;
+  /** says which class to build (`kind`): see buildModel */
+  config: ModelConfig;
   sourceVocab: ReturnType<Vocabulary['toJSON']>;
   targetVocab: ReturnType<Vocabulary['toJSON']>;
   sourceTokenizer: TokenizerSpec;
@@ -90,7 +90,7 @@ export function readModelFolder(dir: string): { topology: Topology; weights: tf.
 export async function loadModel(dir: string): Promise<ModelBundle> {
   const { topology: topo, weights, file } = readModelFolder(dir);
   try {
-    const model = new Seq2Seq(topo.config);
+    const model = buildModel(topo.config);
     try {
       for (const [name, v] of model.weights.entries()) {
         const w = weights[name];

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFolderAtomically, recoverFolder } from '../atomic-folder';
 import type { Example } from '../data';
-import type { Seq2Seq, Seq2SeqConfig } from '../seq2seq';
+import type { ModelConfig, Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
 import type { ModelPart } from './parts';
 import type { EpochLog, OptimizerState } from './trainer';
@@ -33,7 +33,7 @@ export interface ResumeSettings {
 
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
-  modelConfig: Seq2SeqConfig;
+  modelConfig: ModelConfig;
   /** epochs completed */
   epoch: number;
   settings: ResumeSettings;
@@ -117,7 +117,7 @@ export function differences(a: object, b: object, labels: [string, string]): str
  * (the seed aside: the weights come from the checkpoint), other settings, other training data, or other
  * optimizer groups.
  */
-export function checkResumable(dir: string, meta: CheckpointMeta, model: Seq2Seq, settings: ResumeSettings, data: readonly Example[], groups: { key: string; names: string[] }[]): void {
+export function checkResumable(dir: string, meta: CheckpointMeta, model: Seq2SeqModel, settings: ResumeSettings, data: readonly Example[], groups: { key: string; names: string[] }[]): void {
   const { seed: _a, ...ckModel } = meta.modelConfig;
   const { seed: _b, ...thisModel } = model.config;
   const m = differences(ckModel, thisModel, ['checkpoint', 'this model']);

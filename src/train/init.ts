@@ -10,7 +10,7 @@
 // new domain's pieces under the old merges.
 import type { Tokenizer } from '../data';
 import { SPECIALS, Vocabulary, type VocabOptions } from '../data';
-import { readModelFolder, type ModelBundle, type Seq2Seq, type Seq2SeqConfig } from '../seq2seq';
+import { readModelFolder, type ModelBundle, type ModelConfig, type Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
 import { differences } from './checkpoint';
 
@@ -80,10 +80,10 @@ function carry(old: tf.Tensor, fresh: tf.Tensor, map: number[], axis: 0 | 1): Fl
  * tokens keep their values bit for bit, new tokens keep `model`'s own fresh initialisation. Without, the
  * vocabulary sizes must be equal and everything is copied.
  */
-export function initFrom(model: Seq2Seq, source: string | InitSource): InitReport {
+export function initFrom(model: Seq2SeqModel, source: string | InitSource): InitReport {
   const src: InitSource = typeof source === 'string' ? { from: source } : source;
   const label = typeof src.from === 'string' ? src.from : 'the given model';
-  let config: Seq2SeqConfig;
+  let config: ModelConfig;
   let oldSource: readonly string[];
   let oldTarget: readonly string[];
   let weights: tf.NamedTensorMap;
@@ -102,7 +102,7 @@ export function initFrom(model: Seq2Seq, source: string | InitSource): InitRepor
     weights = Object.fromEntries(src.from.model.weights.entries());
   }
   try {
-    const strip = ({ sourceVocabSize: _s, targetVocabSize: _t, seed: _d, ...rest }: Seq2SeqConfig) => rest;
+    const strip = ({ sourceVocabSize: _s, targetVocabSize: _t, seed: _d, ...rest }: ModelConfig) => rest;
     const diff = differences(strip(config), strip(model.config), ['trained model', 'this model']);
     if (diff.length) throw new Error(`init: ${label} has another model config (${diff.join('; ')}); only the vocabularies may differ`);
     const side = (which: 'source' | 'target', old: readonly string[], vocab: Vocabulary | undefined, size: number) => {

@@ -1,5 +1,5 @@
 // The parts of a seq2seq model, by weight name: what fine-tuning freezes or gives its own learning rate.
-import type { Seq2Seq } from '../seq2seq';
+import type { Seq2SeqModel } from '../seq2seq';
 import type { tf } from '../tf';
 
 export const MODEL_PARTS = ['embeddings', 'encoder', 'attention', 'decoderCell', 'output'] as const;
@@ -43,7 +43,7 @@ export interface PartGroup {
  * running scale, so scaling a part's gradients would not change its step: a part's rate has to be its
  * optimizer's rate. Without per-part rates and freezing there is one group, the whole model.
  */
-export function partGroups(model: Seq2Seq, opts: { defaultRate: number; rates?: Partial<Record<ModelPart, number>>; freeze?: readonly ModelPart[] }): { groups: PartGroup[]; frozen: string[] } {
+export function partGroups(model: Seq2SeqModel, opts: { defaultRate: number; rates?: Partial<Record<ModelPart, number>>; freeze?: readonly ModelPart[] }): { groups: PartGroup[]; frozen: string[] } {
   const rates = opts.rates ?? {};
   for (const [part, r] of Object.entries(rates)) {
     if (!(MODEL_PARTS as readonly string[]).includes(part)) throw new Error(`train: learningRates names an unknown model part ${JSON.stringify(part)} (parts: ${MODEL_PARTS.join(', ')})`);

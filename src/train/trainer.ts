@@ -1,7 +1,7 @@
 // The training loop: teacher forcing, masked loss, clipped gradients, learning-rate schedule,
 // early stopping on validation loss, the best weights kept (and saved), live progress.
 import { batches, Example } from '../data';
-import { Seq2Seq } from '../seq2seq';
+import type { Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
 import { createProgress, ProgressReporter } from '../viz/progress';
 import { checkResumable, dataFingerprint, readCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
@@ -9,6 +9,7 @@ import { makeTrainStep, StepKind, StepMode } from './fast/step';
 import { initFrom, InitReport, InitSource } from './init';
 import { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
 import { checkParts, ModelPart, partGroups } from './parts';
+import { warmupFactor } from './schedule';
 
 export interface TrainConfig {
   epochs: number;
@@ -56,6 +57,14 @@ export interface TrainConfig {
    * checkpoint included, and the settings that decide the numbers must be the checkpoint's.
    */
   resumeFrom?: string;
+  /**
+   * Warm-up steps: the learning rate of (1-based, global) step s is learningRate · min(s / warmup, √(warmup / s))
+   * (times lrDecay^epoch), set before every step; learningRate (d · warmup)^−0.5 is Vaswani et al.'s schedule
+   * (see warmupFactor). Default: none, the rate changes per epoch only.
+   */
+  warmup?: number;
+  /** Label smoothing ε of the training loss (maskedCrossEntropy; default 0). Validation loss stays unsmoothed. Runs the autodiff step. */
+  labelSmoothing?: number;
 }
 
 /** Range checks of a TrainConfig's values, each error naming the key. `train` runs them. */
@@ -75,6 +84,8 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   num('learningRate', cfg.learningRate, 0);
   num('lrDecay', cfg.lrDecay, 0);
   num('clipNorm', cfg.clipNorm, 0);
+  if (cfg.warmup !== undefined) int('warmup', 1);
+  if (cfg.labelSmoothing !== undefined && !(typeof cfg.labelSmoothing === 'number' && cfg.labelSmoothing >= 0 && cfg.labelSmoothing < 1)) throw bad('labelSmoothing', 'a number in [0, 1)', cfg.labelSmoothing);
   if (cfg.maxBatchesPerEpoch !== undefined) int('maxBatchesPerEpoch', 1);
   if (cfg.earlyStopping !== undefined) {
     if (!(Number.isInteger(cfg.earlyStopping?.patience) && cfg.earlyStopping.patience >= 1)) throw bad('earlyStopping.patience', 'an integer ≥ 1', cfg.earlyStopping?.patience);
@@ -128,7 +139,7 @@ function readScalars(ts: tf.Tensor[]): number[] {
 }
 
 /** Loss and token accuracy over examples, without gradients. */
-export function evaluate(model: Seq2Seq, examples: readonly Example[], batchSize = 128): { loss: number; accuracy: number } {
+export function evaluate(model: Seq2SeqModel, examples: readonly Example[], batchSize = 128): { loss: number; accuracy: number } {
   let loss = 0;
   let acc = 0;
   let tokens = 0;
@@ -252,10 +263,10 @@ export function learningRateAt(cfg: Pick<TrainConfig, 'optimizer' | 'learningRat
   return (cfg.learningRate ?? (cfg.optimizer === 'rmsprop' ? 0.001 : 0.005)) * (cfg.lrDecay ?? 1) ** epoch;
 }
 
-export async function train(model: Seq2Seq, data: { train: readonly Example[]; valid?: readonly Example[] }, cfg: TrainConfig): Promise<TrainResult> {
+export async function train(model: Seq2SeqModel, data: { train: readonly Example[]; valid?: readonly Example[] }, cfg: TrainConfig): Promise<TrainResult> {
   validateTrainConfig(cfg);
   if (data.train.length === 0) throw new Error('train: no training examples');
-  const trainStep = makeTrainStep(model, cfg.step); // before anything that would need disposing: it may refuse
+  const trainStep = makeTrainStep(model, cfg.step, { labelSmoothing: cfg.labelSmoothing }); // before anything that would need disposing: it may refuse
   const baseRate = learningRateAt(cfg, 0);
   const { groups, frozen } = partGroups(model, { defaultRate: baseRate, rates: cfg.learningRates, freeze: cfg.freeze });
   const frozenVars = new Set(frozen.map((n) => model.weights.read(n).name));
@@ -325,6 +336,10 @@ export async function train(model: Seq2Seq, data: { train: readonly Example[]; v
       let step = 0;
       for (const b of batches(data.train, { batchSize: cfg.batchSize, seed: cfg.seed, epoch })) {
         if (step >= steps) break;
+        if (cfg.warmup !== undefined) {
+          const factor = warmupFactor(epoch * steps + step + 1, cfg.warmup); // the global step, 1-based
+          groups.forEach((g, i) => optimizers[i].setLearningRate(g.baseRate * decay ** epoch * factor));
+        }
         const s0 = performance.now();
         const [loss, acc, norm] = readScalars(tf.tidy(() => {
           const { loss: value, accuracy, grads } = trainStep.run(b);

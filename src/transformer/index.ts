@@ -3,4 +3,3 @@ export { validateTransformerConfig, type TransformerConfig } from './config';
 export { sinusoidalEncoding } from './positional';
 export { appendKeyValues, attendOver, feedForward, keyValues, layerNorm, type FeedForwardWeights, type KeyValues } from './blocks';
 export { Transformer, type TransformerDecodeState, type TransformerForwardOutput } from './model';
-export { buildModel, type ModelConfig, type Seq2SeqModel } from '../seq2seq/models';

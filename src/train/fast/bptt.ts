@@ -9,6 +9,7 @@
 import type { Batch } from '../../data';
 import type { Seq2Seq } from '../../seq2seq';
 import { encoderWidth, Seq2SeqConfig } from '../../seq2seq/config';
+import type { ModelConfig } from '../../seq2seq/models';
 import { tf } from '../../tf';
 import { FastCell, makeFastCell } from './cells';
 import { backendHasOp, backendVersions, H, HandleCounts, missingOps, Native } from './native';
@@ -16,7 +17,8 @@ import { backendHasOp, backendVersions, H, HandleCounts, missingOps, Native } fr
 export type FastSupport = { ok: true } | { ok: false; reason: string };
 
 /** Whether the fast step covers this model on this backend, and if not, why. */
-export function fastStepSupport(config: Seq2SeqConfig, hasOp: (name: string) => boolean = backendHasOp): FastSupport {
+export function fastStepSupport(config: ModelConfig, hasOp: (name: string) => boolean = backendHasOp): FastSupport {
+  if (config.kind === 'transformer') return { ok: false, reason: 'the Transformer has no hand-written backward pass (the fast step covers the recurrent encoder–decoders)' };
   if (config.encoder === 'cnn') return { ok: false, reason: 'the cnn encoder has no hand-written backward pass' };
   if (tf.getBackend() !== 'tensorflow') return { ok: false, reason: `the backend is ${tf.getBackend()}, not tfjs-node's native "tensorflow"` };
   const missing = missingOps(hasOp);

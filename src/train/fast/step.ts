@@ -1,7 +1,7 @@
 // Which training step runs: the hand-written BPTT step (./bptt) where it covers the model, autodiff
 // (tf.variableGrads over Seq2Seq.forward) elsewhere. The choice is explicit and reported, never silent.
 import type { Batch } from '../../data';
-import type { Seq2Seq } from '../../seq2seq';
+import type { Seq2Seq, Seq2SeqModel } from '../../seq2seq';
 import { tf } from '../../tf';
 import { maskedCrossEntropy, tokenAccuracy } from '../loss';
 import { FastStep, fastStepSupport } from './bptt';
@@ -24,7 +24,7 @@ export interface TrainStep {
 }
 
 /** The readable reference: tape-based gradients of the model's own forward pass. */
-function autodiffStep(model: Seq2Seq, reason: string): TrainStep {
+function autodiffStep(model: Seq2SeqModel, reason: string, labelSmoothing: number): TrainStep {
   const vars = model.trainableVariables;
   return {
     kind: 'autodiff',
@@ -33,9 +33,9 @@ function autodiffStep(model: Seq2Seq, reason: string): TrainStep {
     run(b) {
       let accuracy: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
+        const { logits } = model.forward(b.source, b.sourceMask, b.targetIn, { training: true }); // dropout on, where the model has it
         accuracy = tf.keep(tokenAccuracy(logits, b.targetOut, b.targetMask));
-        return maskedCrossEntropy(logits, b.targetOut, b.targetMask);
+        return maskedCrossEntropy(logits, b.targetOut, b.targetMask, { labelSmoothing });
       }, vars);
       return { loss: value, accuracy: accuracy!, grads };
     },
@@ -47,17 +47,19 @@ function autodiffStep(model: Seq2Seq, reason: string): TrainStep {
 /**
  * The training step for `mode`: 'fast' (throws, naming why, when the model or backend is not covered),
  * 'autodiff', or 'auto' (fast when covered, else autodiff with the reason). `hasOp` fakes the backend's op
- * registry in tests.
+ * registry in tests. Label smoothing (`labelSmoothing` > 0) is in the autodiff step's loss only.
  */
-export function makeTrainStep(model: Seq2Seq, mode: StepMode = 'auto', opts: { hasOp?: (name: string) => boolean } = {}): TrainStep {
+export function makeTrainStep(model: Seq2SeqModel, mode: StepMode = 'auto', opts: { hasOp?: (name: string) => boolean; labelSmoothing?: number } = {}): TrainStep {
+  const smoothing = opts.labelSmoothing ?? 0;
   if (!['auto', 'fast', 'autodiff'].includes(mode)) throw new Error(`train: step must be auto, fast or autodiff, not ${JSON.stringify(mode)}`);
-  if (mode === 'autodiff') return autodiffStep(model, 'asked for the autodiff step');
-  const support = fastStepSupport(model.config, opts.hasOp);
+  if (mode === 'autodiff') return autodiffStep(model, 'asked for the autodiff step', smoothing);
+  const covered = fastStepSupport(model.config, opts.hasOp);
+  const support = covered.ok && smoothing > 0 ? { ok: false as const, reason: 'label smoothing is not in its loss' } : covered;
   if (!support.ok) {
     if (mode === 'fast') throw new Error(`train: the fast step cannot run: ${support.reason}; use step 'autodiff' or 'auto'`);
-    return autodiffStep(model, `the fast step does not cover this: ${support.reason}`);
+    return autodiffStep(model, `the fast step does not cover this: ${support.reason}`, smoothing);
   }
-  const fast = new FastStep(model, opts);
+  const fast = new FastStep(model as Seq2Seq, opts); // fastStepSupport accepts Seq2Seq configs only
   return {
     kind: 'fast',
     reason: mode === 'fast' ? 'asked for the fast step' : 'the fast step covers this model',

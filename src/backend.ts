@@ -12,15 +12,19 @@ export interface BackendReport {
   libtensorflow: string;
   node: string;
   platform: string;
-  /** Cores the OS offers; TensorFlow's intra-op pool uses them all unless told otherwise. */
+  /** Cores the OS offers. */
   cores: number;
-  /** TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS when set, else 'all cores'. */
+  /** TF_NUM_INTRAOP_THREADS (the library sets 1 unless it is set: see src/tf-load.ts) and TF_NUM_INTEROP_THREADS; 'all cores' when unset or 0. */
   intraOpThreads: string;
   interOpThreads: string;
 }
 
 interface NativeBinding {
   TF_Version?: string;
+}
+
+function threads(v: string | undefined): string {
+  return v === undefined || v === '0' ? 'all cores' : v;
 }
 
 export function backendReport(): BackendReport {
@@ -35,8 +39,8 @@ export function backendReport(): BackendReport {
     node: process.versions.node,
     platform: `${os.platform()} ${os.arch()}`,
     cores: os.availableParallelism(),
-    intraOpThreads: process.env.TF_NUM_INTRAOP_THREADS ?? 'all cores',
-    interOpThreads: process.env.TF_NUM_INTEROP_THREADS ?? 'all cores',
+    intraOpThreads: threads(process.env.TF_NUM_INTRAOP_THREADS),
+    interOpThreads: threads(process.env.TF_NUM_INTEROP_THREADS),
   };
 }
 
@@ -55,5 +59,5 @@ export function assertNativeBackend(): BackendReport {
 /** One line for logs and notebooks, e.g. `backend tensorflow (native) · tfjs 4.22.0 · libtensorflow 2.21.0 · 2 cores`. */
 export function formatBackendReport(r: BackendReport = backendReport()): string {
   const kind = r.native ? 'native' : 'NOT NATIVE: slow, run npm install';
-  return `backend ${r.backend} (${kind}) · tfjs ${r.tfjs} · tfjs-node ${r.tfjsNode} · libtensorflow ${r.libtensorflow} · node ${r.node} · ${r.platform} · ${r.cores} cores`;
+  return `backend ${r.backend} (${kind}) · tfjs ${r.tfjs} · tfjs-node ${r.tfjsNode} · libtensorflow ${r.libtensorflow} · node ${r.node} · ${r.platform} · ${r.cores} cores, intra-op threads ${r.intraOpThreads}`;
 }

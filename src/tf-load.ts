@@ -1,6 +1,12 @@
-// Side-effect module imported first by src/tf.ts: quiets libtensorflow's log before it loads and
-// turns a missing native binding into an error that says how to fix it.
+// Side-effect module imported first by src/tf.ts: quiets libtensorflow's log before it loads, runs each
+// TensorFlow op on one thread unless told otherwise, and turns a missing native binding into an error that says
+// how to fix it.
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+// One intra-op thread: the models here run thousands of small ops per training step, and handing each op to a
+// thread pool costs more than splitting it saves. Measured on the 2-core reference machine (bench/results.md):
+// the fast training step 33 → 24 ms, the autodiff step 87 → 57 ms. TensorFlow reads this when the binding
+// loads; set TF_NUM_INTRAOP_THREADS yourself (0 = TensorFlow's own choice, all cores) for large-batch work.
+process.env.TF_NUM_INTRAOP_THREADS ??= '1';
 
 try {
   require('@tensorflow/tfjs-node');

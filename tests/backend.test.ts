@@ -42,3 +42,20 @@ test('`node -e` importing the library by name prints backend tensorflow', () => 
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'tensorflow');
 });
+
+test('TensorFlow runs ops on one intra-op thread unless TF_NUM_INTRAOP_THREADS says otherwise', () => {
+  const code = "const aw = require('attention-workbook'); console.log(JSON.stringify([process.env.TF_NUM_INTRAOP_THREADS, aw.backendReport().intraOpThreads, aw.formatBackendReport()]))";
+  const run = (value?: string) => {
+    const env = { ...process.env };
+    delete env.TF_NUM_INTRAOP_THREADS;
+    if (value !== undefined) env.TF_NUM_INTRAOP_THREADS = value;
+    const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as [string, string, string];
+  };
+  const [env1, report1, line1] = run();
+  assert.deepEqual([env1, report1], ['1', '1'], 'set before the binding loads');
+  assert.match(line1, /intra-op threads 1$/);
+  assert.deepEqual(run('0').slice(0, 2), ['0', 'all cores'], "the user's own setting wins");
+  assert.deepEqual(run('2').slice(0, 2), ['2', '2']);
+});

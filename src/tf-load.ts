@@ -4,7 +4,8 @@
 process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
 // One intra-op thread: the models here run thousands of small ops per training step, and handing each op to a
 // thread pool costs more than splitting it saves. Measured on the 2-core reference machine (bench/results.md):
-// the fast training step 33 → 24 ms, the autodiff step 87 → 57 ms, chapters 03–06 train about twice as fast.
+// the fast training step 33 → 24 ms, the autodiff step 87 → 57 ms; chapter 04 trains in 9 s instead of 14, 06 in 15 s
+// instead of 20.
 // Larger work gains from the pool: chapter 07's step (batch 128, a 2 900-token softmax) takes 158 ms on one thread
 // and 125–134 ms on all cores. TensorFlow reads this when the binding loads, so set TF_NUM_INTRAOP_THREADS yourself
 // before starting (0 = TensorFlow's own choice, all cores) for such work: `TF_NUM_INTRAOP_THREADS=0 npm start`.

@@ -10,8 +10,8 @@ import { writeFolderAtomically, recoverFolder } from '../atomic-folder';
 import type { Example } from '../data';
 import type { ModelConfig, Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
-import type { ModelPart } from './parts';
-import type { EpochLog, OptimizerState } from './trainer';
+import type { ModelPart, PartGroup } from './parts';
+import type { EpochLog, OptimizerState, ScheduledOptimizer } from './trainer';
 
 export const CHECKPOINT_FORMAT = 'attention-workbook/train-checkpoint@1';
 
@@ -130,4 +130,58 @@ export function checkResumable(dir: string, meta: CheckpointMeta, model: Seq2Seq
   }
   const g = JSON.stringify(groups.map((x) => [x.key, x.names]));
   if (g !== JSON.stringify(meta.optimizers.map((x) => [x.key, x.names]))) throw new Error(`resume: ${dir} has optimizers for ${meta.optimizers.map((o) => o.key).join(', ')}; this run has ${groups.map((o) => o.key).join(', ')}`);
+}
+
+/** What a resumed run takes over from its checkpoint. */
+export interface RestoredRun {
+  /** epochs completed */
+  epoch: number;
+  history: EpochLog[];
+  /** the best epoch so far; its weights are new tensors, the caller's to dispose */
+  best: { epoch: number; loss: number; weights: tf.Tensor[] | undefined };
+  sinceBest: number;
+  stoppedEarly: boolean;
+}
+
+/**
+ * Continues a run from the checkpoint in `dir`: refuses it, saying what differs, unless this run can continue it
+ * exactly (`checkResumable`) and asks for more than its `epochs` done; then puts its weights into `model` and each
+ * part group's optimizer state into `optimizers[i]`, and returns where the run stood.
+ */
+export function restoreCheckpoint(
+  dir: string,
+  run: { model: Seq2SeqModel; settings: ResumeSettings; data: readonly Example[]; groups: readonly PartGroup[]; optimizers: readonly ScheduledOptimizer[]; epochs: number },
+): RestoredRun {
+  const { meta, tensors } = readCheckpoint(dir);
+  try {
+    checkResumable(dir, meta, run.model, run.settings, run.data, [...run.groups]);
+    if (meta.epoch >= run.epochs) throw new Error(`train: ${dir} has ${meta.epoch} epochs done; ask for more epochs than that to continue (epochs counts them all)`);
+    const get = (name: string) => {
+      const t = tensors[name];
+      if (!t) throw new Error(`resume: ${dir} has no tensor ${name}`);
+      return t;
+    };
+    const names = run.model.weights.entries().map(([n]) => n);
+    const vars = run.model.trainableVariables;
+    names.forEach((n, i) => {
+      if (get(`model/${n}`).shape.join() !== vars[i].shape.join()) throw new Error(`resume: weight ${n} has shape [${get(`model/${n}`).shape}] in ${dir}, the model [${vars[i].shape}]`);
+    });
+    names.forEach((n, i) => vars[i].assign(get(`model/${n}`)));
+    run.groups.forEach((g, i) => {
+      const prefix = `optimizer/${g.key}/`;
+      const own = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+      const scalars = Object.fromEntries(Object.entries(own).filter(([k]) => !k.includes('/')));
+      const slots = Object.fromEntries(Object.entries(own).filter(([k]) => k.includes('/')));
+      run.optimizers[i].importState(g.names, g.vars, { iterations: meta.optimizers[i].iterations, scalars, slots });
+    });
+    return {
+      epoch: meta.epoch,
+      history: meta.history,
+      best: { epoch: meta.best.epoch, loss: meta.best.loss ?? Infinity, weights: meta.best.hasWeights ? names.map((n) => get(`best/${n}`).clone()) : undefined },
+      sinceBest: meta.best.sinceBest,
+      stoppedEarly: meta.stoppedEarly,
+    };
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
 }

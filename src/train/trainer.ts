@@ -4,7 +4,7 @@ import { batches, Example } from '../data';
 import type { Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
 import { createProgress, ProgressReporter } from '../viz/progress';
-import { checkResumable, dataFingerprint, readCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
+import { dataFingerprint, restoreCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
 import { makeTrainStep, StepKind, StepMode } from './fast/step';
 import { initFrom, InitReport, InitSource } from './init';
 import { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
@@ -295,34 +295,9 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
     for (const g of groups) optimizers.push(makeOptimizer(cfg, g.baseRate));
     if (cfg.init !== undefined) init = initFrom(model, cfg.init);
     if (cfg.resumeFrom !== undefined) {
-      const { meta, tensors } = readCheckpoint(cfg.resumeFrom);
-      try {
-        checkResumable(cfg.resumeFrom, meta, model, settings, data.train, groups);
-        if (meta.epoch >= cfg.epochs) throw new Error(`train: ${cfg.resumeFrom} has ${meta.epoch} epochs done; ask for more epochs than that to continue (epochs counts them all)`);
-        const get = (name: string) => {
-          const t = tensors[name];
-          if (!t) throw new Error(`resume: ${cfg.resumeFrom} has no tensor ${name}`);
-          return t;
-        };
-        names.forEach((n, i) => {
-          if (get(`model/${n}`).shape.join() !== vars[i].shape.join()) throw new Error(`resume: weight ${n} has shape [${get(`model/${n}`).shape}] in ${cfg.resumeFrom}, the model [${vars[i].shape}]`);
-        });
-        names.forEach((n, i) => vars[i].assign(get(`model/${n}`)));
-        groups.forEach((g, i) => {
-          const prefix = `optimizer/${g.key}/`;
-          const own = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
-          const scalars = Object.fromEntries(Object.entries(own).filter(([k]) => !k.includes('/')));
-          const slots = Object.fromEntries(Object.entries(own).filter(([k]) => k.includes('/')));
-          optimizers[i].importState(g.names, g.vars, { iterations: meta.optimizers[i].iterations, scalars, slots });
-        });
-        history = meta.history;
-        best = { epoch: meta.best.epoch, loss: meta.best.loss ?? Infinity, weights: meta.best.hasWeights ? names.map((n) => get(`best/${n}`).clone()) : undefined };
-        sinceBest = meta.best.sinceBest;
-        stoppedEarly = meta.stoppedEarly;
-        startEpoch = meta.epoch;
-      } finally {
-        tf.dispose(Object.values(tensors));
-      }
+      const restored = restoreCheckpoint(cfg.resumeFrom, { model, settings, data: data.train, groups, optimizers, epochs: cfg.epochs });
+      ({ history, best, sinceBest, stoppedEarly } = restored);
+      startEpoch = restored.epoch;
     }
     progress = typeof cfg.progress === 'object' ? cfg.progress : createProgress(cfg.progress ?? 'auto');
     progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: `${cfg.title ? `${cfg.title} · ` : ''}${trainStep.label}` });

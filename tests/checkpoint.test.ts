@@ -158,6 +158,8 @@ test('a checkpoint from another model config, other settings or data, or a corru
   m.dispose();
   await assert.rejects(run({ ...tc, epochs: 2, seed: 4, resumeFrom: dir }), /trained with other settings.*\(seed: checkpoint 3, this run 4\)/);
   await assert.rejects(run({ ...tc, epochs: 2, lrDecay: 0.5, resumeFrom: dir }), /lrDecay: checkpoint 1, this run 0.5/);
+  await assert.rejects(run({ ...tc, epochs: 2, warmup: 5, resumeFrom: dir }), /warmup: checkpoint null, this run 5/);
+  await assert.rejects(run({ ...tc, epochs: 2, labelSmoothing: 0.1, resumeFrom: dir }), /labelSmoothing: checkpoint 0, this run 0.1/);
   await assert.rejects(run({ ...tc, epochs: 1, resumeFrom: dir }), /has 1 epochs done; ask for more epochs/);
   const other = new Seq2Seq(small);
   await assert.rejects(train(other, { train: data.slice(1) }, { ...tc, epochs: 2, resumeFrom: dir, progress: 'silent' }), /trained on other data \(40 training examples .*, this run has 39/);

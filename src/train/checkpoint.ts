@@ -29,6 +29,9 @@ export interface ResumeSettings {
   learningRates: Partial<Record<ModelPart, number>>;
   freeze: ModelPart[];
   step: 'fast' | 'autodiff';
+  /** warm-up steps (null: none) */
+  warmup: number | null;
+  labelSmoothing: number;
 }
 
 export interface CheckpointMeta {

@@ -280,6 +280,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
   const settings: ResumeSettings = {
     seed: cfg.seed, batchSize: cfg.batchSize, optimizer: cfg.optimizer ?? 'adam', learningRate: baseRate, lrDecay: decay, clipNorm: clip,
     maxBatchesPerEpoch: cfg.maxBatchesPerEpoch ?? null, learningRates: cfg.learningRates ?? {}, freeze: cfg.freeze ?? [], step: trainStep.kind,
+    warmup: cfg.warmup ?? null, labelSmoothing: cfg.labelSmoothing ?? 0,
   };
   let history: EpochLog[] = [];
   let best = { epoch: -1, loss: Infinity, weights: undefined as tf.Tensor[] | undefined };

@@ -133,3 +133,17 @@ test("heatmapGrid as in chapter 04 (dates of ~24 characters, 3 per row): every l
     }
   }
 });
+
+test('a panel title wider than its panel is cut with an ellipsis, whole on hover, so neighbours never overlap', () => {
+  const long = 'Bahdanau: utilitaires pour gérer le système de fichiers JFS et encore bien plus de mots qui ne tiennent pas';
+  const w = [[0.5, 0.5], [0.1, 0.9]];
+  const fig = heatmapGrid([{ title: long, weights: w }, { title: 'short', weights: w }], 2, 200);
+  const a = layoutOf(fig).annotations as unknown as { text: string; hovertext: string }[];
+  assert.ok(a[0].text.endsWith('…') && a[0].text.length < long.length, `cut: ${a[0].text}`);
+  assert.ok(long.startsWith(a[0].text.slice(0, -1).trimEnd()), 'a prefix of the title');
+  assert.equal(a[0].hovertext, long);
+  assert.equal(a[1].text, 'short', 'a title that fits is kept whole');
+  const l = layoutOf(fig);
+  const panelPx = (l.width - l.margin.l - l.margin.r) / 2;
+  assert.ok(textPx(a[0].text, 13) <= panelPx, `${textPx(a[0].text, 13)} px in a ${panelPx} px panel`);
+});

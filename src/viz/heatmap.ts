@@ -8,7 +8,7 @@
 // fits the cell, x labels turn vertical when they are wider than their cell, and the space for the
 // labels and the panel title is reserved around every panel.
 import type { Figure } from './display';
-import { plotlyText as plain, textPx } from './text-size';
+import { fitText, plotlyText as plain, textPx } from './text-size';
 import type { Data, Layout } from 'plotly.js-dist-min';
 
 export interface HeatmapPanel {
@@ -24,6 +24,7 @@ export interface HeatmapPanel {
 /** Smallest cell side: room for a 9 px label per token. */
 export const MIN_CELL_PX = 12;
 const TITLE_PX = 22;
+const TITLE_FONT_PX = 13;
 const PAD_PX = 10;
 const COLORBAR_PX = 90;
 
@@ -132,8 +133,10 @@ function panelsFigure(given: HeatmapPanel[], fn: string, columns: number, panelW
     height: gridH + 2 * PAD_PX,
     margin: { l: PAD_PX, r: COLORBAR_PX + PAD_PX, t: PAD_PX, b: PAD_PX, autoexpand: false },
     showlegend: false,
+    // a title wider than its panel is cut with '…' (plotly does not wrap annotations); hovering shows it whole
     annotations: panels.flatMap((p, i) => (p.title ? [{
-      text: plain(p.title),
+      text: plain(fitText(p.title, TITLE_FONT_PX, cellW - PAD_PX)),
+      hovertext: plain(p.title),
       showarrow: false,
       xref: `x${i === 0 ? '' : i + 1} domain`,
       yref: `y${i === 0 ? '' : i + 1} domain`,
@@ -141,7 +144,7 @@ function panelsFigure(given: HeatmapPanel[], fn: string, columns: number, panelW
       y: 1,
       yanchor: 'bottom',
       yshift: xFit.depth,
-      font: { size: 13 },
+      font: { size: TITLE_FONT_PX },
     }] : [])),
   };
   panels.forEach((p, i) => {

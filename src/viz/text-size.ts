@@ -13,3 +13,11 @@ export function textPx(s: string, size: number): number {
 export function plotlyText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** `s` cut at a character boundary and ended with '…' so its estimated width fits `maxPx` (unchanged when it fits). */
+export function fitText(s: string, size: number, maxPx: number): string {
+  if (textPx(s, size) <= maxPx) return s;
+  const chars = [...s];
+  while (chars.length > 0 && textPx(chars.join('') + '…', size) > maxPx) chars.pop();
+  return chars.join('').trimEnd() + '…';
+}

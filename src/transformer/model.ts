@@ -42,6 +42,11 @@ export interface TransformerDecodeState {
   self?: KeyValues[];
   /** Uncached: the encoder's output [b, S, d]. */
   memory?: tf.Tensor3D;
+  /**
+   * Cached: the cross-attention mask of sourceMask as maskedSoftmax applies it, built once per source:
+   * `bias` = −10⁹ (1 − m) added to the scores, `keep` = m multiplying the weights; float [b, 1, S] each.
+   */
+  crossMask?: { bias: tf.Tensor3D; keep: tf.Tensor3D };
 }
 
 /** One decoder layer's result: the new positions' vectors, the self-attention keys/values including them, the cross-attention weights. */
@@ -210,6 +215,12 @@ export class Transformer {
     return Array.from({ length: this.config.decoderLayers }, (_, i) => keyValues(memory, this.attentionWeights(`attention/layer${i}/cross_attention`)));
   }
 
+  /** sourceMask bool [b, S] as maskedSoftmax applies it to cross-attention scores: bias −10⁹ (1 − m) and keep m, float [b, 1, S]. */
+  private crossMaskOf(sourceMask: tf.Tensor2D): { bias: tf.Tensor3D; keep: tf.Tensor3D } {
+    const keep = tf.expandDims(tf.cast(tf.cast(sourceMask, 'bool'), 'float32'), 1) as tf.Tensor3D; // [b, 1, S]
+    return { bias: tf.mul(tf.sub(1, keep), -1e9) as tf.Tensor3D, keep };
+  }
+
   /**
    * Decoder layer i on n new positions x [b, n, d] that follow a prefix of t positions whose self-attention
    * keys/values are `past` ([b, h, t, d/h], or none): masked self-attention (position t+j sees positions
@@ -248,6 +259,61 @@ export class Transformer {
   }
 
   /**
+   * One cached decoding step at position t: the decoder on one new position per hypothesis, the same
+   * arithmetic as decode() on [b, 1] ids (and so as the uncached reference), with the per-step work cut to
+   * what depends on the new position: every tensor is [b, d] (no [b, 1, d] reshapes), the heads of one
+   * position are split and merged by reshapes alone (a transpose of a length-1 axis moves nothing), the
+   * weights are read as stored ([d, d] kernels: no per-step reshapes), the new position sees the whole
+   * prefix (no causal mask), and the cross-attention mask is the one built at init (s.crossMask).
+   * ids int32 [b] -> logits [b, V], the self caches including this position, the last layer's
+   * cross-attention weights averaged over heads [b, S].
+   */
+  private cachedStep(ids: tf.Tensor1D, t: number, s: TransformerDecodeState): { logits: tf.Tensor2D; self: KeyValues[]; attention: tf.Tensor2D } {
+    const { d } = this;
+    const h = this.config.numHeads;
+    const k = d / h;
+    const b = ids.shape[0];
+    const r = (n: string) => this.weights.read(n);
+    const norm = (p: string, x: tf.Tensor2D) => layerNorm(x as unknown as tf.Tensor3D, r(`${p}/gamma`), r(`${p}/beta`)) as unknown as tf.Tensor2D; // [b, d]
+    const dense = (x: tf.Tensor2D, p: string) => tf.add(tf.matMul(x, r(`${p}/kernel`) as tf.Tensor2D), r(`${p}/bias`)) as tf.Tensor2D; // x W + b: [b, d] -> [b, u]
+    const heads = (x: tf.Tensor2D) => tf.reshape(x, [b, h, 1, k]) as tf.Tensor4D; // [b, d] -> [b, h, 1, d/h]
+    const scale = 1 / Math.sqrt(k);
+    // Q Kᵀ / √(d/h) per head, then (mask and) softmax and the weighted values, merged and projected: q [b, d]; kv [b, h, T, d/h].
+    const attend = (q: tf.Tensor2D, kv: KeyValues, p: string, mask?: { bias: tf.Tensor3D; keep: tf.Tensor3D }): { out: tf.Tensor2D; weights: tf.Tensor3D } => {
+      const tv = kv.keys.shape[2];
+      const scores = tf.mul(tf.matMul(tf.reshape(q, [b * h, 1, k]) as tf.Tensor3D, tf.reshape(kv.keys, [b * h, tv, k]) as tf.Tensor3D, false, true), scale); // [b·h, 1, T]
+      const byHead = tf.reshape(scores, [b, h, tv]); // [b, h, T]
+      const weights = (mask ? tf.mul(tf.softmax(tf.add(byHead, mask.bias)), mask.keep) : tf.softmax(byHead)) as tf.Tensor3D; // [b, h, T]
+      const context = tf.matMul(tf.reshape(weights, [b * h, 1, tv]) as tf.Tensor3D, tf.reshape(kv.values, [b * h, tv, k]) as tf.Tensor3D); // [b·h, 1, d/h]
+      return { out: dense(tf.reshape(context, [b, d]) as tf.Tensor2D, `${p}/attention_output`), weights }; // [b, d], [b, h, T]
+    };
+    if (this.positional === 'learned' && t + 1 > this.maxLength) {
+      throw new Error(`Transformer: decoder position ${t} is beyond the learned positions (maxLength ${this.maxLength}); raise config.maxLength or use sinusoidal positions`);
+    }
+    const e = tf.mul(tf.gather(r('decoder/embedding'), ids), Math.sqrt(d)) as tf.Tensor2D; // [b, d]
+    const pos = this.positional === 'learned' ? tf.slice(r('decoder/cell/position'), [t, 0], [1, d]) : sinusoidalEncoding(1, d, t); // [1, d]
+    let x = tf.add(e, pos) as tf.Tensor2D; // [b, d]
+    const self: KeyValues[] = [];
+    let weights: tf.Tensor3D | undefined;
+    for (let i = 0; i < this.config.decoderLayers; i++) {
+      const sp = `decoder/cell/layer${i}/self_attention`;
+      const a = norm(`${sp}_norm`, x); // [b, d]
+      const kv = appendKeyValues(s.self?.[i], { keys: heads(dense(a, `${sp}/key`)), values: heads(dense(a, `${sp}/value`)) }); // [b, h, t + 1, d/h]
+      self.push(kv);
+      x = tf.add(x, attend(dense(a, `${sp}/query`), kv, sp).out) as tf.Tensor2D; // the new position sees the whole prefix: [b, d]
+      const cp = `attention/layer${i}/cross_attention`;
+      const cross = attend(dense(norm(`${cp}_norm`, x), `${cp}/query`), s.cross[i], cp, s.crossMask!); // [b, d], [b, h, S]
+      x = tf.add(x, cross.out) as tf.Tensor2D;
+      weights = cross.weights;
+      const fp = `decoder/cell/layer${i}/ffn`;
+      const hidden = tf.relu(dense(norm(`decoder/cell/layer${i}/ffn_norm`, x), `${fp}/dense1`)) as tf.Tensor2D; // [b, ff]
+      x = tf.add(x, dense(hidden, `${fp}/dense2`)) as tf.Tensor2D; // [b, d]
+    }
+    const logits = dense(norm('decoder/cell/norm', x), 'output'); // [b, V]
+    return { logits, self, attention: tf.mean(weights!, 1) as tf.Tensor2D }; // [b, V], [b, S]
+  }
+
+  /**
    * Teacher forcing, all target positions at once (the causal mask keeps each from seeing later ones).
    * source int32 [b, S], sourceMask bool [b, S], targetIn int32 [b, T] (<s> y_1 … y_{T-1}) -> logits [b, T, V];
    * `attention`: the last decoder layer's cross-attention averaged over heads [b, T, S]; `heads`: every
@@ -278,7 +344,7 @@ export class Transformer {
     const cached = opts.cache ?? true;
     const b = source.shape[0];
     const kvs = (l: KeyValues[] | undefined): tf.Tensor[] => (l ?? []).flatMap((kv) => [kv.keys, kv.values]);
-    const tensors = (s: TransformerDecodeState): tf.Tensor[] => [s.sourceMask, ...kvs(s.cross), ...kvs(s.self), ...(s.memory ? [s.memory] : [])];
+    const tensors = (s: TransformerDecodeState): tf.Tensor[] => [s.sourceMask, ...kvs(s.cross), ...kvs(s.self), ...(s.memory ? [s.memory] : []), ...(s.crossMask ? [s.crossMask.bias, s.crossMask.keep] : [])];
     const mapKv = (l: KeyValues[], f: (t: tf.Tensor) => tf.Tensor): KeyValues[] => l.map((kv) => ({ keys: f(kv.keys) as tf.Tensor4D, values: f(kv.values) as tf.Tensor4D }));
     return {
       init: (n) => {
@@ -287,7 +353,7 @@ export class Transformer {
           const memory = this.encodeRaw(source, sourceMask, false); // [b, S, d]
           const tokens = Array.from({ length: b }, () => [] as number[]);
           return cached
-            ? { tokens, sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory) } // per layer [b, h, S, d/h]
+            ? { tokens, sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory), crossMask: this.crossMaskOf(sourceMask) } // per layer [b, h, S, d/h]; [b, 1, S]
             : { tokens, sourceMask: sourceMask.clone(), cross: [], memory };
         });
       },
@@ -297,14 +363,21 @@ export class Transformer {
         const tokens = s.tokens.map((r, i) => [...r, prevIds[i]]);
         const t = s.tokens[0]?.length ?? 0; // positions before this one
         return tidyObject(() => {
-          let out;
           if (cached) {
-            out = this.decode(prev.cast('int32').expandDims(1) as tf.Tensor2D, t, s.self, s.cross, s.sourceMask, false); // one position: logits [b, 1, V]
-          } else {
-            const ids = tf.tensor2d(tokens, [tokens.length, t + 1], 'int32'); // [b, t + 1]
-            const full = this.decode(ids, 0, undefined, this.crossKeyValues(s.memory!), s.sourceMask, false); // logits [b, t + 1, V]
-            out = { logits: tf.slice(full.logits, [0, t, 0], [-1, 1, -1]) as tf.Tensor3D, self: undefined, crossScores: full.crossScores.map((c) => tf.slice(c, [0, 0, t, 0], [-1, -1, 1, -1]) as tf.Tensor4D) };
+            const ids = (prev.dtype === 'int32' ? prev : prev.cast('int32')) as tf.Tensor1D; // [b]
+            const out = this.cachedStep(ids, t, s); // logits [b, V], attention [b, S]
+            const state: TransformerDecodeState = {
+              tokens,
+              sourceMask: s.sourceMask.clone(), // shared with the old state, by reference count
+              cross: mapKv(s.cross, (x) => x.clone()),
+              self: out.self, // [b, h, t + 1, d/h] per layer
+              crossMask: { bias: s.crossMask!.bias.clone(), keep: s.crossMask!.keep.clone() },
+            };
+            return { logProbs: tf.logSoftmax(out.logits) as tf.Tensor2D, attention: out.attention, state }; // [b, V], [b, S]
           }
+          const ids = tf.tensor2d(tokens, [tokens.length, t + 1], 'int32'); // [b, t + 1]
+          const full = this.decode(ids, 0, undefined, this.crossKeyValues(s.memory!), s.sourceMask, false); // logits [b, t + 1, V]
+          const out = { logits: tf.slice(full.logits, [0, t, 0], [-1, 1, -1]) as tf.Tensor3D, self: undefined, crossScores: full.crossScores.map((c) => tf.slice(c, [0, 0, t, 0], [-1, -1, 1, -1]) as tf.Tensor4D) };
           const logits = tf.squeeze(out.logits, [1]) as tf.Tensor2D; // [b, V]
           const lastCross = out.crossScores[out.crossScores.length - 1]; // [b, h, 1, S]
           const state: TransformerDecodeState = {
@@ -327,6 +400,7 @@ export class Transformer {
             cross: mapKv(s.cross, g),
             ...(s.self ? { self: mapKv(s.self, g) } : {}),
             ...(s.memory ? { memory: g(s.memory) } : {}),
+            ...(s.crossMask ? { crossMask: { bias: g(s.crossMask.bias), keep: g(s.crossMask.keep) } } : {}),
           };
         }),
       dispose: (s) => tf.dispose(tensors(s)),

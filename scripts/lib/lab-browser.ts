@@ -8,9 +8,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM } from './chromium';
 import { ROOT } from './shell';
 
-export const CHROMIUM = process.env.AW_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM };
+
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -102,24 +104,23 @@ export async function startLab(): Promise<Lab> {
     fs.rmSync(workspaces, { recursive: true, force: true });
   };
   const base = `http://127.0.0.1:${port}`;
+  let browser: Browser;
   try {
     for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/api/status`, { headers: { Authorization: `token ${token}` } })).ok) break;
-      } catch {
-        if (i > 120 || server.exitCode !== null) throw new Error(`JupyterLab did not start:\n${log}`);
-      }
+      const ok = await fetch(`${base}/api/status`, { headers: { Authorization: `token ${token}` } }).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 120 || server.exitCode !== null) throw new Error(`JupyterLab did not start (or did not answer with its token) in 60 s:\n${log}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
   } catch (e) {
-    await stop();
+    await stop(); // never leave the server's process group running
     throw e;
   }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
   return {
     base,
     token,

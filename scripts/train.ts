@@ -36,7 +36,7 @@ interface RunConfig {
 const KEYS = {
   '': ['dataset', 'kind', 'tokenizer', 'model', 'train', 'out', 'beam', 'init'],
   model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed'],
-  train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom'],
+  train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom', 'warmup', 'labelSmoothing'],
 } as const;
 
 /** The first key of the config that is not one of ours, as "train.foo", or undefined. */

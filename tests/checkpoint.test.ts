@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { charTokenizer, loadModel, saveModel, Seq2Seq, tf, train, Vocabulary, type Example, type ModelBundle, type Seq2SeqModel, type TrainConfig } from '../src';
+import { charTokenizer, loadModel, saveModel, Seq2Seq, tf, train, Transformer, Vocabulary, type Example, type ModelBundle, type Seq2SeqModel, type TrainConfig } from '../src';
 import { atomicFolderHooks } from '../src/atomic-folder';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aw-ckpt-'));
@@ -173,4 +173,27 @@ test('a checkpoint from another model config, other settings or data, or a corru
   await assert.rejects(run({ ...tc, epochs: 2, resumeFrom: dir }), /checkpoint.bin has 64 bytes; .*checkpoint.json expects/);
   await assert.rejects(run({ ...tc, epochs: 2, resumeFrom: path.join(dir, 'nothing') }), /no training checkpoint at/);
   assert.equal(tf.memory().numTensors, before, 'a refused resume leaked tensors');
+});
+
+test('a Transformer with dropout is refused a resume (its dropout masks are not in the checkpoint); with dropout 0 it resumes exactly', async () => {
+  const dir = path.join(tmp(), 'ckpt');
+  const cfg = (dropout: number) => ({ kind: 'transformer' as const, sourceVocabSize: 9, targetVocabSize: 9, dModel: 8, numHeads: 2, ffDim: 16, encoderLayers: 1, decoderLayers: 1, dropout, seed: 1 });
+  const tc = { batchSize: 8, seed: 3, maxBatchesPerEpoch: 2, progress: 'silent' as const };
+  const before = tf.memory().numTensors;
+  for (const dropout of [0.1, 0]) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const a = new Transformer(cfg(dropout));
+    const whole = await train(a, { train: data }, { ...tc, epochs: 2 });
+    a.dispose();
+    const b = new Transformer(cfg(dropout));
+    await train(b, { train: data }, { ...tc, epochs: 1, checkpointDir: dir });
+    const resume = train(b, { train: data }, { ...tc, epochs: 2, resumeFrom: dir });
+    if (dropout > 0) {
+      await assert.rejects(resume, /a Transformer with dropout 0.1 cannot continue exactly/);
+    } else {
+      assert.deepEqual((await resume).history.map((h) => h.loss), whole.history.map((h) => h.loss));
+    }
+    b.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
 });

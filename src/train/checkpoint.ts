@@ -125,6 +125,10 @@ export function checkResumable(dir: string, meta: CheckpointMeta, model: Seq2Seq
   const { seed: _b, ...thisModel } = model.config;
   const m = differences(ckModel, thisModel, ['checkpoint', 'this model']);
   if (m.length) throw new Error(`resume: ${dir} was saved from another model config (${m.join('; ')})`);
+  const dropout = model.config.kind === 'transformer' ? (model.config.dropout ?? 0.1) : 0;
+  if (dropout > 0) {
+    throw new Error(`resume: ${dir}: a Transformer with dropout ${dropout} cannot continue exactly (its dropout masks follow a count of calls that the checkpoint does not hold); train with dropout 0 to resume, or start a new run from its weights with init`);
+  }
   const s = differences(meta.settings, settings, ['checkpoint', 'this run']);
   if (s.length) throw new Error(`resume: ${dir} was trained with other settings, so the run would not continue exactly (${s.join('; ')}); use init to start a new run from its weights instead`);
   const d = dataFingerprint(data);
@@ -169,7 +173,6 @@ export function restoreCheckpoint(
     names.forEach((n, i) => {
       if (get(`model/${n}`).shape.join() !== vars[i].shape.join()) throw new Error(`resume: weight ${n} has shape [${get(`model/${n}`).shape}] in ${dir}, the model [${vars[i].shape}]`);
     });
-    names.forEach((n, i) => vars[i].assign(get(`model/${n}`)));
     run.groups.forEach((g, i) => {
       const prefix = `optimizer/${g.key}/`;
       const own = Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
@@ -177,6 +180,7 @@ export function restoreCheckpoint(
       const slots = Object.fromEntries(Object.entries(own).filter(([k]) => k.includes('/')));
       run.optimizers[i].importState(g.names, g.vars, { iterations: meta.optimizers[i].iterations, scalars, slots });
     });
+    names.forEach((n, i) => vars[i].assign(get(`model/${n}`))); // last: a checkpoint refused above leaves the model as it was
     return {
       epoch: meta.epoch,
       history: meta.history,

@@ -288,6 +288,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
   let stoppedEarly = false;
   let startEpoch = 0;
   let init: InitReport | undefined;
+  let fingerprint: ReturnType<typeof dataFingerprint> | undefined; // of the training data, hashed once per run
   const t0 = Date.now();
   let stepMs = 0;
   let stepCount = 0;
@@ -362,14 +363,15 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
         stoppedEarly = true;
       }
       if (cfg.checkpointDir !== undefined) {
+        const states = groups.map((g, i) => optimizers[i].exportState(g.names));
         await saveCheckpoint(cfg.checkpointDir, {
-          modelConfig: model.config, epoch: epoch + 1, settings, data: dataFingerprint(data.train), history,
+          modelConfig: model.config, epoch: epoch + 1, settings, data: (fingerprint ??= dataFingerprint(data.train)), history,
           best: { epoch: best.epoch, loss: Number.isFinite(best.loss) ? best.loss : null, sinceBest, hasWeights: best.weights !== undefined }, stoppedEarly,
-          optimizers: groups.map((g, i) => ({ key: g.key, names: g.names, iterations: optimizers[i].exportState(g.names).iterations })),
+          optimizers: groups.map((g, i) => ({ key: g.key, names: g.names, iterations: states[i].iterations })),
         }, {
           weights: names.map((n, i) => [n, vars[i]]),
           best: best.weights?.map((t, i) => [names[i], t]),
-          optimizers: groups.map((g, i) => optimizers[i].exportState(g.names)),
+          optimizers: states,
         });
       }
     }

@@ -51,6 +51,20 @@ test('frozen parts are bit-identical after training (each part, default fast ste
   assert.equal(tf.memory().numTensors, before, 'freezing leaked tensors');
 });
 
+test('with the autodiff step, frozen parts are not differentiated at all, stay bit-identical, and the others train', async () => {
+  const start = initial(cfg);
+  const before = tf.memory().numTensors;
+  for (const part of ['embeddings', 'output'] as const) {
+    const { r, w } = await fit({ freeze: [part], epochs: 2, step: 'autodiff' });
+    assert.equal(r.step, 'autodiff');
+    for (const [name, v] of Object.entries(w)) {
+      if (partOf(name) === part) assert.deepEqual(v, start[name], `frozen ${part}: ${name} changed`);
+      else assert.notDeepEqual(v, start[name], `freezing ${part}: ${name} did not train`);
+    }
+  }
+  assert.equal(tf.memory().numTensors, before, 'freezing leaked tensors');
+});
+
 test('learning rates per part: rate 0 leaves a part bit-identical; twice the rate moves it twice as far (Adam, first step); the rest as without', async () => {
   const start = initial(cfg);
   const one = { maxBatchesPerEpoch: 1 };

@@ -266,9 +266,10 @@ export function learningRateAt(cfg: Pick<TrainConfig, 'optimizer' | 'learningRat
 export async function train(model: Seq2SeqModel, data: { train: readonly Example[]; valid?: readonly Example[] }, cfg: TrainConfig): Promise<TrainResult> {
   validateTrainConfig(cfg);
   if (data.train.length === 0) throw new Error('train: no training examples');
-  const trainStep = makeTrainStep(model, cfg.step, { labelSmoothing: cfg.labelSmoothing }); // before anything that would need disposing: it may refuse
   const baseRate = learningRateAt(cfg, 0);
   const { groups, frozen } = partGroups(model, { defaultRate: baseRate, rates: cfg.learningRates, freeze: cfg.freeze });
+  const trainedVars = frozen.length ? groups.flatMap((g) => g.vars) : undefined; // frozen weights need no gradient
+  const trainStep = makeTrainStep(model, cfg.step, { labelSmoothing: cfg.labelSmoothing, trained: trainedVars }); // before anything that would need disposing: it may refuse
   const frozenVars = new Set(frozen.map((n) => model.weights.read(n).name));
   const decay = cfg.lrDecay ?? 1;
   const optimizers: ScheduledOptimizer[] = [];

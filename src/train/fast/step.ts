@@ -24,8 +24,8 @@ export interface TrainStep {
 }
 
 /** The readable reference: tape-based gradients of the model's own forward pass. */
-function autodiffStep(model: Seq2SeqModel, reason: string, labelSmoothing: number): TrainStep {
-  const vars = model.trainableVariables;
+function autodiffStep(model: Seq2SeqModel, reason: string, labelSmoothing: number, trained?: readonly tf.Variable[]): TrainStep {
+  const vars = trained ? [...trained] : model.trainableVariables; // frozen weights need no gradient
   return {
     kind: 'autodiff',
     reason,
@@ -47,17 +47,19 @@ function autodiffStep(model: Seq2SeqModel, reason: string, labelSmoothing: numbe
 /**
  * The training step for `mode`: 'fast' (throws, naming why, when the model or backend is not covered),
  * 'autodiff', or 'auto' (fast when covered, else autodiff with the reason). `hasOp` fakes the backend's op
- * registry in tests. Label smoothing (`labelSmoothing` > 0) is in the autodiff step's loss only.
+ * registry in tests. Label smoothing (`labelSmoothing` > 0) is in the autodiff step's loss only. `trained`: the
+ * weights being trained (default all); the autodiff step differentiates only those, the fast step's backward pass
+ * computes every weight's gradient.
  */
-export function makeTrainStep(model: Seq2SeqModel, mode: StepMode = 'auto', opts: { hasOp?: (name: string) => boolean; labelSmoothing?: number } = {}): TrainStep {
+export function makeTrainStep(model: Seq2SeqModel, mode: StepMode = 'auto', opts: { hasOp?: (name: string) => boolean; labelSmoothing?: number; trained?: readonly tf.Variable[] } = {}): TrainStep {
   const smoothing = opts.labelSmoothing ?? 0;
   if (!['auto', 'fast', 'autodiff'].includes(mode)) throw new Error(`train: step must be auto, fast or autodiff, not ${JSON.stringify(mode)}`);
-  if (mode === 'autodiff') return autodiffStep(model, 'asked for the autodiff step', smoothing);
+  if (mode === 'autodiff') return autodiffStep(model, 'asked for the autodiff step', smoothing, opts.trained);
   const covered = fastStepSupport(model.config, opts.hasOp);
   const support = covered.ok && smoothing > 0 ? { ok: false as const, reason: 'label smoothing is not in its loss' } : covered;
   if (!support.ok) {
     if (mode === 'fast') throw new Error(`train: the fast step cannot run: ${support.reason}; use step 'autodiff' or 'auto'`);
-    return autodiffStep(model, `the fast step does not cover this: ${support.reason}`, smoothing);
+    return autodiffStep(model, `the fast step does not cover this: ${support.reason}`, smoothing, opts.trained);
   }
   const fast = new FastStep(model as Seq2Seq, opts); // fastStepSupport accepts Seq2Seq configs only
   return {

@@ -4,7 +4,7 @@ import type { Pair } from './corpus';
 import { Dataset, DatasetName, loadDataset } from './datasets';
 import { encodeSplits, EncodedSplits } from './encode';
 import { learnBpe } from './bpe';
-import { bpeTokenizer, charTokenizer, displayToken, fitBpeTokenizer, Tokenizer, TokenizerOptions, wordTokenizer } from './tokenize';
+import { bpeTokenizer, charTokenizer, countWords, fitBpeTokenizer, Tokenizer, TokenizerOptions, wordTokenizer } from './tokenize';
 
 export interface Task extends EncodedSplits {
   dataset: Dataset;
@@ -67,16 +67,10 @@ export function bpeTokenizersFor(name: DatasetName, train: readonly Pair[], opts
       target: fitBpeTokenizer(train.map((p) => p.target), { ...tgt, merges, minFrequency }),
     };
   }
-  const counts = new Map<string, number>();
-  const count = (t: Tokenizer, text: string) => {
-    for (const tok of t.tokenize(text)) {
-      const w = displayToken(tok);
-      counts.set(w, (counts.get(w) ?? 0) + 1);
-    }
-  };
+  const counts = new Map<string, number>(); // both sides' words: one set of merges
   for (const p of train) {
-    count(base.source, p.source);
-    count(base.target, p.target);
+    countWords(base.source, p.source, counts);
+    countWords(base.target, p.target, counts);
   }
   if (counts.size === 0) throw new Error(`prepareTask: the training split of "${name}" holds no words to learn BPE merges from`);
   const learned = learnBpe(counts, { merges, minFrequency });

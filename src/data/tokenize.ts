@@ -163,6 +163,15 @@ export interface FitBpeOptions extends TokenizerOptions, LearnBpeOptions {}
  * Learns a BPE tokenizer on sentences: words from the word tokenizer (with `options`' tokenizer
  * options), counted, then `learnBpe` with `options.merges`, `minFrequency`, `ties`, `endOfWord`.
  */
+/** Adds the words `tokenizer` finds in `text` (as displayed, without the ▁ marker) to `counts`: what BPE learns from. */
+export function countWords(tokenizer: Tokenizer, text: string, counts: Map<string, number>): Map<string, number> {
+  for (const token of tokenizer.tokenize(text)) {
+    const w = displayToken(token);
+    counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export function fitBpeTokenizer(texts: Iterable<string>, options: FitBpeOptions): BpeTokenizer {
   if (typeof texts === 'string' || texts == null || typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function') {
     throw new Error('fitBpeTokenizer: texts must be an array (or iterable) of sentences');
@@ -173,10 +182,7 @@ export function fitBpeTokenizer(texts: Iterable<string>, options: FitBpeOptions)
   let i = 0;
   for (const text of texts) {
     if (typeof text !== 'string') throw new Error(`fitBpeTokenizer: text ${i} is not a string (received ${String(text)})`);
-    for (const token of base.tokenize(text)) {
-      const w = displayToken(token);
-      counts.set(w, (counts.get(w) ?? 0) + 1);
-    }
+    countWords(base, text, counts);
     i++;
   }
   if (counts.size === 0) throw new Error(`fitBpeTokenizer: the ${i} texts hold no words, so there is nothing to learn merges from`);

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
   additiveScore, attentionPool, causalMask, dotScore, generalScore, maskedSoftmax, paddingMask, projectKeys,
-  scaledDotScore, scoreMask, tf,
+  scaledDotScore, scoreMask, softmaxMaskTerms, tf,
 } from '../src';
 
 const close = (actual: tf.Tensor, expected: number[] | number[][] | number[][][], tol = 1e-5) => {
@@ -135,4 +135,17 @@ test('no tensor leaks: repeated calls inside tf.tidy leave numTensors unchanged'
   const { context, weights } = attentionPool(dotScore(qq, kk), kk, mask);
   assert.equal(tf.memory().numTensors, b2 + 3); // the score tensor, context, weights
   tf.dispose([context, weights]);
+});
+
+test('maskedSoftmax with a mask\'s precomputed terms equals maskedSoftmax with the mask, to the bit', () => {
+  const before = tf.memory().numTensors;
+  const scores = tf.tensor3d([[[1, 2, 3, 4], [0.5, -1, 2, 9]]]);
+  const mask = tf.tensor3d([[[1, 1, 0, 1]]], undefined, 'bool');
+  const terms = softmaxMaskTerms(mask);
+  const [a, b] = [maskedSoftmax(scores, mask), maskedSoftmax(scores, terms)];
+  assert.deepEqual(Array.from(b.dataSync()), Array.from(a.dataSync()));
+  assert.deepEqual(Array.from(terms.keep.dataSync()), [1, 1, 0, 1]);
+  assert.deepEqual(Array.from(terms.bias.dataSync(), (x) => x + 0), [0, 0, Math.fround(-1e9), 0]); // (1 − 1)·(−10⁹) is −0
+  tf.dispose([scores, mask, terms.bias, terms.keep, a, b]);
+  assert.equal(tf.memory().numTensors, before);
 });

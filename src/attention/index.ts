@@ -1,6 +1,6 @@
 // Attention: masks, scores, weights, pooling, and Keras-style layers.
 export { causalMask, paddingMask, scoreMask } from './masks';
-export { maskedSoftmax } from './softmax';
+export { maskedSoftmax, softmaxMaskTerms, type SoftmaxMaskTerms } from './softmax';
 export { additiveScore, dotScore, generalScore, projectKeys, scaledDotScore } from './scores';
 export { attentionPool, type AttentionResult } from './pooling';
 export { linear } from './linear';

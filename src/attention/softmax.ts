@@ -11,13 +11,25 @@ import { tf } from '../tf';
  * A row with no allowed entry returns all zeros (never NaN), where Keras would return a uniform row.
  *
  * @param scores [..., Tv]
- * @param mask   bool, broadcastable to scores; true = attend. Omitted: plain softmax.
+ * @param mask   bool, broadcastable to scores; true = attend (or its `softmaxMaskTerms`, made once for a mask
+ *               used at many steps). Omitted: plain softmax.
  * @returns weights, same shape as scores; each unmasked row sums to 1.
  */
-export function maskedSoftmax(scores: tf.Tensor, mask?: tf.Tensor): tf.Tensor {
+export function maskedSoftmax(scores: tf.Tensor, mask?: tf.Tensor | SoftmaxMaskTerms): tf.Tensor {
   if (!mask) return tf.softmax(scores);
   return tf.tidy(() => {
-    const m = mask.cast('float32');
-    return tf.mul(tf.softmax(tf.add(scores, tf.mul(tf.sub(1, m), -1e9))), m);
+    const { bias, keep } = mask instanceof tf.Tensor ? softmaxMaskTerms(mask) : mask;
+    return tf.mul(tf.softmax(tf.add(scores, bias)), keep);
+  });
+}
+
+/** The two terms `maskedSoftmax` applies: `bias` = −10⁹ (1 − m), added to the scores, and `keep` = m, float. */
+export type SoftmaxMaskTerms = { bias: tf.Tensor; keep: tf.Tensor };
+
+/** A mask's `SoftmaxMaskTerms`, computed once for a mask that many softmaxes use (a decoder's source mask). */
+export function softmaxMaskTerms(mask: tf.Tensor): SoftmaxMaskTerms {
+  return tf.tidy(() => {
+    const keep = mask.cast('float32');
+    return { bias: tf.mul(tf.sub(1, keep), -1e9), keep };
   });
 }

@@ -12,6 +12,7 @@ import { MultiHeadWeights } from '../attention/layers/multi-head-attention';
 import { linear } from '../attention/linear';
 import { causalMask, scoreMask } from '../attention/masks';
 import { describe } from '../attention/shapes';
+import { maskedSoftmax, softmaxMaskTerms, type SoftmaxMaskTerms } from '../attention/softmax';
 import type { ForwardOutput, StepDecoder } from '../seq2seq/model';
 import { freeScope, WeightStore } from '../seq2seq/weights';
 import { tf } from '../tf';
@@ -46,7 +47,7 @@ export interface TransformerDecodeState {
    * Cached: the cross-attention mask of sourceMask as maskedSoftmax applies it, built once per source:
    * `bias` = −10⁹ (1 − m) added to the scores, `keep` = m multiplying the weights; float [b, 1, S] each.
    */
-  crossMask?: { bias: tf.Tensor3D; keep: tf.Tensor3D };
+  crossMask?: SoftmaxMaskTerms;
 }
 
 /** One decoder layer's result: the new positions' vectors, the self-attention keys/values including them, the cross-attention weights. */
@@ -216,9 +217,8 @@ export class Transformer {
   }
 
   /** sourceMask bool [b, S] as maskedSoftmax applies it to cross-attention scores: bias −10⁹ (1 − m) and keep m, float [b, 1, S]. */
-  private crossMaskOf(sourceMask: tf.Tensor2D): { bias: tf.Tensor3D; keep: tf.Tensor3D } {
-    const keep = tf.expandDims(tf.cast(tf.cast(sourceMask, 'bool'), 'float32'), 1) as tf.Tensor3D; // [b, 1, S]
-    return { bias: tf.mul(tf.sub(1, keep), -1e9) as tf.Tensor3D, keep };
+  private crossMaskOf(sourceMask: tf.Tensor2D): SoftmaxMaskTerms {
+    return tf.tidy(() => softmaxMaskTerms(tf.expandDims(tf.cast(sourceMask, 'bool'), 1))); // [b, 1, S] each
   }
 
   /**
@@ -279,11 +279,11 @@ export class Transformer {
     const heads = (x: tf.Tensor2D) => tf.reshape(x, [b, h, 1, k]) as tf.Tensor4D; // [b, d] -> [b, h, 1, d/h]
     const scale = 1 / Math.sqrt(k);
     // Q Kᵀ / √(d/h) per head, then (mask and) softmax and the weighted values, merged and projected: q [b, d]; kv [b, h, T, d/h].
-    const attend = (q: tf.Tensor2D, kv: KeyValues, p: string, mask?: { bias: tf.Tensor3D; keep: tf.Tensor3D }): { out: tf.Tensor2D; weights: tf.Tensor3D } => {
+    const attend = (q: tf.Tensor2D, kv: KeyValues, p: string, mask?: SoftmaxMaskTerms): { out: tf.Tensor2D; weights: tf.Tensor3D } => {
       const tv = kv.keys.shape[2];
       const scores = tf.mul(tf.matMul(tf.reshape(q, [b * h, 1, k]) as tf.Tensor3D, tf.reshape(kv.keys, [b * h, tv, k]) as tf.Tensor3D, false, true), scale); // [b·h, 1, T]
       const byHead = tf.reshape(scores, [b, h, tv]); // [b, h, T]
-      const weights = (mask ? tf.mul(tf.softmax(tf.add(byHead, mask.bias)), mask.keep) : tf.softmax(byHead)) as tf.Tensor3D; // [b, h, T]
+      const weights = maskedSoftmax(byHead, mask) as tf.Tensor3D; // [b, h, T]
       const context = tf.matMul(tf.reshape(weights, [b * h, 1, tv]) as tf.Tensor3D, tf.reshape(kv.values, [b * h, tv, k]) as tf.Tensor3D); // [b·h, 1, d/h]
       return { out: dense(tf.reshape(context, [b, d]) as tf.Tensor2D, `${p}/attention_output`), weights }; // [b, d], [b, h, T]
     };

@@ -1,14 +1,12 @@
 // Saving and loading a seq2seq model as a folder: model.json (config, vocabularies, tokenizers and the
 // weight manifest, in the layout of tfjs' file:// handler) and weights.bin. A save replaces the folder
 // atomically (see ../atomic-folder): a crash during a save leaves the previous model loadable.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { recoverFolder, writeFolderAtomically } from '../atomic-folder';
 import { makeTokenizer, Tokenizer, TokenizerSpec, Vocabulary } from '../data';
 import { tf } from '../tf';
-
-type WeightSpec = Awaited<ReturnType<typeof tf.io.encodeWeights>>['specs'][number];
+import { encodeWeightsFile, readWeightsFile, type WeightSpec } from '../weights-file';
 import { buildModel, ModelConfig, Seq2SeqModel } from './models';
 
 export const MODEL_FORMAT = 'attention-workbook/seq2seq@1';
@@ -33,15 +31,12 @@ interface Topology {
   weightsSha256?: string;
 }
 
-export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
-
 export async function saveModel(dir: string, b: ModelBundle): Promise<void> {
   if (b.sourceVocab.size !== b.model.config.sourceVocabSize || b.targetVocab.size !== b.model.config.targetVocabSize) {
     throw new Error(`saveModel: vocabulary sizes ${b.sourceVocab.size}/${b.targetVocab.size} do not match the model's ${b.model.config.sourceVocabSize}/${b.model.config.targetVocabSize}`);
   }
   const named = b.model.weights.entries().map(([name, tensor]) => ({ name, tensor }));
-  const { data, specs } = await tf.io.encodeWeights(named);
-  const bytes = new Uint8Array(data as ArrayBuffer);
+  const { bytes, specs, sha256 } = await encodeWeightsFile(named);
   const topology: Topology = {
     format: MODEL_FORMAT,
     config: b.model.config,
@@ -49,7 +44,7 @@ export async function saveModel(dir: string, b: ModelBundle): Promise<void> {
     targetVocab: b.targetVocab.toJSON(),
     sourceTokenizer: b.sourceTokenizer.spec,
     targetTokenizer: b.targetTokenizer.spec,
-    weightsSha256: sha256(bytes),
+    weightsSha256: sha256,
   };
   const modelJson = { modelTopology: topology, weightsManifest: [{ paths: ['weights.bin'], weights: specs }], format: MODEL_FORMAT, generatedBy: 'attention-workbook' };
   // weights.bin first: model.json, which names it, is the folder's marker
@@ -76,15 +71,8 @@ export function readModelFolder(dir: string): { topology: Topology; weights: tf.
   const manifest = json.weightsManifest?.[0];
   if (!manifest || json.weightsManifest!.length !== 1 || manifest.paths.length !== 1) throw new Error(`loadModel: ${file} must list one weights file in its weightsManifest`);
   const bin = path.resolve(dir, manifest.paths[0]);
-  if (!fs.existsSync(bin)) throw new Error(`loadModel: ${bin} is missing (named by ${file})`);
-  const bytes = fs.readFileSync(bin);
-  const expected = manifest.weights.reduce((n, s) => n + s.shape.reduce((a: number, d: number) => a * d, 1) * 4, 0);
-  if (bytes.length !== expected) throw new Error(`loadModel: ${bin} has ${bytes.length} bytes; the manifest in ${file} expects ${expected} (truncated or from another save?)`);
-  if (topo.weightsSha256 !== undefined && sha256(bytes) !== topo.weightsSha256) {
-    throw new Error(`loadModel: ${bin} has SHA-256 ${sha256(bytes)}, ${file} records ${topo.weightsSha256}: the weights are corrupt or from another save`);
-  }
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-  return { topology: topo, weights: tf.io.decodeWeights(buffer, manifest.weights), file };
+  const weights = readWeightsFile(bin, file, manifest.weights, { who: 'loadModel', what: 'the weights are', sha256: topo.weightsSha256 }); // models saved before the checksum have none
+  return { topology: topo, weights, file };
 }
 
 export async function loadModel(dir: string): Promise<ModelBundle> {

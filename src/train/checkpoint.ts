@@ -10,12 +10,11 @@ import { writeFolderAtomically, recoverFolder } from '../atomic-folder';
 import type { Example } from '../data';
 import type { ModelConfig, Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
+import { encodeWeightsFile, readWeightsFile, type WeightSpec } from '../weights-file';
 import type { ModelPart, PartGroup } from './parts';
 import type { EpochLog, OptimizerState, ScheduledOptimizer } from './trainer';
 
 export const CHECKPOINT_FORMAT = 'attention-workbook/train-checkpoint@1';
-
-type WeightSpec = Awaited<ReturnType<typeof tf.io.encodeWeights>>['specs'][number];
 
 /** The settings that decide a run's numbers: a resume must ask for the same ones. */
 export interface ResumeSettings {
@@ -74,9 +73,8 @@ export async function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 'fo
     for (const [k, tensor] of Object.entries(s.scalars)) named.push({ name: `optimizer/${o.key}/${k}`, tensor });
     for (const [k, tensor] of Object.entries(s.slots)) named.push({ name: `optimizer/${o.key}/${k}`, tensor });
   });
-  const { data, specs } = await tf.io.encodeWeights(named);
-  const bytes = new Uint8Array(data as ArrayBuffer);
-  const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, ...meta, weightSpecs: specs, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const { bytes, specs, sha256 } = await encodeWeightsFile(named);
+  const full: CheckpointMeta = { format: CHECKPOINT_FORMAT, ...meta, weightSpecs: specs, sha256 };
   writeFolderAtomically(dir, { 'checkpoint.bin': bytes, 'checkpoint.json': JSON.stringify(full, null, 1) + '\n' }, { marker: 'checkpoint.json', what: 'saveCheckpoint' });
 }
 
@@ -94,13 +92,7 @@ export function readCheckpoint(dir: string): { meta: CheckpointMeta; tensors: tf
   }
   if (meta?.format !== CHECKPOINT_FORMAT) throw new Error(`resume: ${file} is not a training checkpoint (format ${JSON.stringify(meta?.format)}, expected ${CHECKPOINT_FORMAT})`);
   const bin = path.resolve(dir, 'checkpoint.bin');
-  if (!fs.existsSync(bin)) throw new Error(`resume: ${bin} is missing`);
-  const bytes = fs.readFileSync(bin);
-  const expected = meta.weightSpecs.reduce((n, s) => n + s.shape.reduce((a: number, d: number) => a * d, 1) * 4, 0);
-  if (bytes.length !== expected) throw new Error(`resume: ${bin} has ${bytes.length} bytes; ${file} expects ${expected} (truncated or from another save?)`);
-  const sum = createHash('sha256').update(bytes).digest('hex');
-  if (sum !== meta.sha256) throw new Error(`resume: ${bin} has SHA-256 ${sum}, ${file} records ${meta.sha256}: the checkpoint is corrupt`);
-  return { meta, tensors: tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), meta.weightSpecs) };
+  return { meta, tensors: readWeightsFile(bin, file, meta.weightSpecs, { who: 'resume', what: 'the checkpoint is', sha256: meta.sha256 }) };
 }
 
 /** "key: a ≠ b" for every key where the two objects differ (JSON-compared; a missing key is undefined). */

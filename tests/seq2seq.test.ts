@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { charTokenizer, loadModel, makeBatch, disposeBatch, saveModel, Seq2Seq, tf, train, Vocabulary, type Seq2SeqConfig } from '../src';
+import { charTokenizer, dropoutMasks, loadModel, makeBatch, disposeBatch, saveModel, Seq2Seq, tf, train, Vocabulary, type Seq2SeqConfig } from '../src';
 
 const base = { sourceVocabSize: 11, targetVocabSize: 7, embeddingDim: 6, units: 8, seed: 5 };
 const variants: Seq2SeqConfig[] = [
@@ -57,6 +57,45 @@ test('config errors name the problem', () => {
   assert.throws(() => new Seq2Seq({ ...base, kind: 'baseline', cell: 'gru', encoder: 'cnn' }), /baseline needs a recurrent encoder/);
   assert.throws(() => new Seq2Seq({ ...base, kind: 'transformer' as 'luong', cell: 'gru', encoder: 'rnn' }), /kind must be baseline, bahdanau or luong/);
   assert.throws(() => new Seq2Seq({ ...base, units: 0, kind: 'luong', cell: 'gru', encoder: 'rnn' }), /units must be a positive integer/);
+  for (const dropout of [1, -0.1, NaN, '0.2' as unknown as number]) {
+    assert.throws(() => new Seq2Seq({ ...base, kind: 'bahdanau', cell: 'gru', encoder: 'rnn', dropout }), /dropout must be a number in \[0, 1\)/);
+  }
+});
+
+test('dropout: masks of 0 and 1/(1 − p) at rate p, a function of the batch; training mode only; decoding unchanged', () => {
+  const cfg: Seq2SeqConfig = { ...base, kind: 'bahdanau', cell: 'gru', encoder: 'birnn', dropout: 0.25 };
+  const src = Array.from({ length: 64 * 9 }, (_, i) => 4 + (i % 7)), tgt = Array.from({ length: 64 * 5 }, (_, i) => 3 + (i % 4));
+  const m = dropoutMasks(cfg, src, tgt, 64, 9, 5)!;
+  assert.equal(m.outputWidth, 8 + 16); // [s_t; c_t] with a bidirectional encoder
+  assert.deepEqual([m.source.length, m.target.length, m.output.length], [64 * 9 * 6, 64 * 5 * 6, 64 * 5 * 24]);
+  for (const x of [m.source, m.target, m.output]) {
+    assert.ok(x.every((v) => v === 0 || Math.abs(v - 1 / 0.75) < 1e-6), 'values are 0 or 1/(1 − p)');
+    const dropped = x.filter((v) => v === 0).length / x.length;
+    assert.ok(Math.abs(dropped - 0.25) < 0.03, `dropped share ${dropped} ≈ 0.25`);
+  }
+  assert.deepEqual(dropoutMasks(cfg, src, tgt, 64, 9, 5), m, 'the same batch draws the same masks');
+  assert.notDeepEqual(dropoutMasks(cfg, [5, ...src.slice(1)], tgt, 64, 9, 5)!.source, m.source, 'another batch draws others');
+  assert.equal(dropoutMasks({ ...cfg, dropout: 0 }, src, tgt, 64, 9, 5), undefined);
+  assert.throws(() => dropoutMasks(cfg, src, tgt, 64, 8, 5), /do not fill \[64, 8\]/);
+
+  const model = new Seq2Seq(cfg);
+  const plain = new Seq2Seq({ ...cfg, dropout: 0 });
+  plain.weights.entries().forEach(([k, v]) => v.assign(model.weights.read(k)));
+  const b = makeBatch(examples);
+  const [eval1, train1, train2, ref] = [
+    model.forward(b.source, b.sourceMask, b.targetIn).logits,
+    model.forward(b.source, b.sourceMask, b.targetIn, { training: true }).logits,
+    model.forward(b.source, b.sourceMask, b.targetIn, { training: true }).logits,
+    plain.forward(b.source, b.sourceMask, b.targetIn, { training: true }).logits,
+  ];
+  const maxDiff = (x: tf.Tensor, y: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).dataSync()[0]);
+  assert.equal(maxDiff(eval1, ref), 0, 'without training, dropout does nothing');
+  assert.ok(maxDiff(train1, ref) > 1e-3, 'in training mode the outputs change');
+  assert.equal(maxDiff(train1, train2), 0, 'the same batch gives the same masks');
+  tf.dispose([eval1, train1, train2, ref]);
+  disposeBatch(b);
+  model.dispose();
+  plain.dispose();
 });
 
 test('save to a folder and load: same outputs, config, vocabularies and tokenizers', async () => {

@@ -80,6 +80,26 @@ test('fast gradients equal tf.variableGrads for every covered configuration, at 
   console.log(`worst max|fast − autodiff| / max|autodiff| per config (initial / trained weights):\n  ${worst.join('\n  ')}`);
 });
 
+test('with dropout, fast gradients equal tf.variableGrads of the forward pass in training mode (the same masks), for every covered configuration', () => {
+  const batch = makeBatch(examples.slice(0, 7));
+  for (const c0 of configs) {
+    const c: Seq2SeqConfig = { ...c0, dropout: 0.3 };
+    const m = new Seq2Seq(c);
+    const step = makeTrainStep(m, 'fast');
+    tf.tidy(() => {
+      const ref = tf.variableGrads(() => maskedCrossEntropy(m.forward(batch.source, batch.sourceMask, batch.targetIn, { training: true }).logits, batch.targetOut, batch.targetMask), m.trainableVariables);
+      const plain = maskedCrossEntropy(m.forward(batch.source, batch.sourceMask, batch.targetIn).logits, batch.targetOut, batch.targetMask);
+      const fast = step.run(batch);
+      assert.ok(Math.abs(fast.loss.dataSync()[0] - ref.value.dataSync()[0]) < 1e-6, `${label(c)}: loss ${fast.loss.dataSync()[0]} vs ${ref.value.dataSync()[0]}`);
+      assert.ok(Math.abs(plain.dataSync()[0] - ref.value.dataSync()[0]) > 1e-5, `${label(c)}: dropout changes the training loss (${plain.dataSync()[0]} without, ${ref.value.dataSync()[0]} with)`);
+      compareGrads(c, fast.grads, ref.grads, false);
+    });
+    step.dispose();
+    m.dispose();
+  }
+  disposeBatch(batch);
+});
+
 test('20 training steps with the fast step follow the autodiff trainer\'s losses', async () => {
   const diffs: string[] = [];
   for (const [i, c] of configs.entries()) {

@@ -25,6 +25,11 @@ export interface Seq2SeqConfig {
   attentionUnits?: number;
   /** Seeds every initializer: the same config gives the same initial weights. */
   seed: number;
+  /**
+   * Dropout rate while training (default 0): on the source and target embeddings and on the output layer's input
+   * (see ./dropout). Decoding never drops.
+   */
+  dropout?: number;
 }
 
 export function validateConfig(c: Seq2SeqConfig): Seq2SeqConfig {
@@ -36,6 +41,7 @@ export function validateConfig(c: Seq2SeqConfig): Seq2SeqConfig {
     if (!Number.isInteger(c[k]) || c[k] < 1) throw bad(`${k} must be a positive integer, not ${c[k]}`);
   }
   if (c.kind === 'luong' && c.luongScore && !['dot', 'general'].includes(c.luongScore)) throw bad(`luongScore must be dot or general, not ${c.luongScore}`);
+  if (c.dropout !== undefined && !(typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1)) throw bad(`dropout must be a number in [0, 1), not ${JSON.stringify(c.dropout)}`);
   if (c.kind === 'baseline' && c.encoder === 'cnn') throw bad('the baseline needs a recurrent encoder (its final state starts the decoder)');
   return c;
 }

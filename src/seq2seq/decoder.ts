@@ -88,41 +88,44 @@ export class Decoder {
     return { cell: enc.state, feed: this.cfg.kind === 'luong' ? tf.zeros([b, this.cfg.units]) : undefined };
   }
 
-  /** One step from the previous token's embedding y [b, E]: the step of this decoder's kind. */
-  step(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory): StepOutput {
-    if (this.cfg.kind === 'baseline') return this.baselineStep(p, y, state);
-    if (this.cfg.kind === 'bahdanau') return this.bahdanauStep(p, y, state, mem);
-    return this.luongStep(p, y, state, mem);
+  /**
+   * One step from the previous token's embedding y [b, E]: the step of this decoder's kind. `drop` [b, O]: a
+   * dropout keep-mask on the output layer's input while training (./dropout).
+   */
+  step(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory, drop?: tf.Tensor2D): StepOutput {
+    if (this.cfg.kind === 'baseline') return this.baselineStep(p, y, state, drop);
+    if (this.cfg.kind === 'bahdanau') return this.bahdanauStep(p, y, state, mem, drop);
+    return this.luongStep(p, y, state, mem, drop);
   }
 
-  /** logits = x W_o + b_o: [b, ·] -> [b, V] */
-  private output(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(x, this.w.read('output/kernel')), this.w.read('output/bias')) as tf.Tensor2D;
+  /** logits = (x ⊙ drop) W_o + b_o: [b, ·] -> [b, V] */
+  private output(x: tf.Tensor2D, drop?: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(drop ? tf.mul(x, drop) : x, this.w.read('output/kernel')), this.w.read('output/bias')) as tf.Tensor2D;
   }
 
   /** The baseline (no attention): s_t = cell(y_{t-1}, s_{t-1}), logits from s_t. */
-  baselineStep(p: PreparedCell, y: tf.Tensor2D, state: DecoderState): StepOutput {
+  baselineStep(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, drop?: tf.Tensor2D): StepOutput {
     const cell = this.cell.step(p, y, state.cell); // [b, u]
-    return { logits: this.output(cell[0]), state: { cell } }; // [b, V]
+    return { logits: this.output(cell[0], drop), state: { cell } }; // [b, V]
   }
 
   /** Bahdanau: attend with the previous state s_{t-1}, feed the context c_t into the cell, logits from [s_t; c_t]. */
-  bahdanauStep(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory): StepOutput {
+  bahdanauStep(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory, drop?: tf.Tensor2D): StepOutput {
     const q = tf.matMul(state.cell[0], this.w.read('attention/query_kernel')).expandDims(1) as tf.Tensor3D; // W_q s_{t-1}: [b, 1, A]
     const scores = additiveScore(q, mem.keys, tf.reshape(this.w.read('attention/v'), [-1]) as tf.Tensor1D); // [b, 1, S]
     const { context, weights } = attentionPool(scores, mem.values, mem.mask); // [b, 1, D], [b, 1, S]
     const c = tf.squeeze(context, [1]) as tf.Tensor2D; // [b, D]
     const cell = this.cell.step(p, tf.concat([y, c], 1) as tf.Tensor2D, state.cell); // s_t = cell([y; c], s_{t-1}): [b, u]
-    return { logits: this.output(tf.concat([cell[0], c], 1) as tf.Tensor2D), state: { cell }, weights: tf.squeeze(weights, [1]) as tf.Tensor2D };
+    return { logits: this.output(tf.concat([cell[0], c], 1) as tf.Tensor2D, drop), state: { cell }, weights: tf.squeeze(weights, [1]) as tf.Tensor2D };
   }
 
   /** Luong: input feeding [y; h̃_{t-1}] into the cell, attend with the new state s_t, h̃_t = tanh(W_c [c_t; s_t] + b_c). */
-  luongStep(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory): StepOutput {
+  luongStep(p: PreparedCell, y: tf.Tensor2D, state: DecoderState, mem: Memory, drop?: tf.Tensor2D): StepOutput {
     const cell = this.cell.step(p, tf.concat([y, state.feed!], 1) as tf.Tensor2D, state.cell); // s_t: [b, u]
     const scores = dotScore(cell[0].expandDims(1) as tf.Tensor3D, mem.keys); // [b, 1, S]
     const { context, weights } = attentionPool(scores, mem.values, mem.mask); // [b, 1, D], [b, 1, S]
     const c = tf.squeeze(context, [1]) as tf.Tensor2D; // [b, D]
     const feed = tf.tanh(tf.add(tf.matMul(tf.concat([c, cell[0]], 1), this.w.read('luong/combine_kernel')), this.w.read('luong/combine_bias'))) as tf.Tensor2D; // h̃_t: [b, u]
-    return { logits: this.output(feed), state: { cell, feed }, weights: tf.squeeze(weights, [1]) as tf.Tensor2D };
+    return { logits: this.output(feed, drop), state: { cell, feed }, weights: tf.squeeze(weights, [1]) as tf.Tensor2D };
   }
 }

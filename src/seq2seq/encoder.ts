@@ -35,9 +35,13 @@ export class Encoder {
     }
   }
 
-  /** source int32 [b, S], mask bool [b, S] -> outputs [b, S, D], initial decoder state. */
-  encode(source: tf.Tensor2D, mask: tf.Tensor2D): Encoded {
-    const emb = tf.gather(this.w.read('encoder/embedding'), source) as tf.Tensor3D; // [b, S, E]
+  /**
+   * source int32 [b, S], mask bool [b, S] -> outputs [b, S, D], initial decoder state. `drop` [b, S, E]: a
+   * dropout keep-mask on the embeddings while training (./dropout).
+   */
+  encode(source: tf.Tensor2D, mask: tf.Tensor2D, drop?: tf.Tensor3D): Encoded {
+    const gathered = tf.gather(this.w.read('encoder/embedding'), source) as tf.Tensor3D; // [b, S, E]
+    const emb = drop ? (tf.mul(gathered, drop) as tf.Tensor3D) : gathered;
     if (this.cfg.encoder === 'cnn') return this.encodeCnn(emb, mask);
     const fw = this.run(this.fw!, emb, mask, false);
     if (!this.bw) return { outputs: fw.outputs, state: fw.state, mask };

@@ -5,3 +5,4 @@ export { loadModel, MODEL_FORMAT, readModelFolder, saveModel, type ModelBundle }
 export { buildModel, type ModelConfig, type Seq2SeqModel } from './models';
 export { translate, type Translation, type TranslateOptions } from './translate';
 export type { Encoded } from './encoder';
+export { dropoutMasks, outputWidth, type DropoutMasks } from './dropout';

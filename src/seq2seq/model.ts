@@ -3,6 +3,7 @@ import { tf } from '../tf';
 import { tidyObject } from '../tidy';
 import { Seq2SeqConfig, validateConfig } from './config';
 import { Decoder, DecoderState, Memory } from './decoder';
+import { dropoutMasks } from './dropout';
 import { Encoded, Encoder } from './encoder';
 import { freeScope, WeightStore } from './weights';
 
@@ -62,18 +63,24 @@ export class Seq2Seq {
   /**
    * Teacher forcing: the decoder reads the true previous token at every step.
    * source int32 [b, S], sourceMask bool [b, S], targetIn int32 [b, T] (<s> y_1 … y_{T-1}).
+   * `training` applies the config's dropout, with the masks of ./dropout (a function of the batch).
    */
-  forward(source: tf.Tensor2D, sourceMask: tf.Tensor2D, targetIn: tf.Tensor2D, opts: { attention?: boolean } = {}): ForwardOutput {
+  forward(source: tf.Tensor2D, sourceMask: tf.Tensor2D, targetIn: tf.Tensor2D, opts: { attention?: boolean; training?: boolean } = {}): ForwardOutput {
     return tidyObject(() => {
-      const enc = this.encoder.encode(source, sourceMask); // outputs [b, S, D]
+      const [b, S] = source.shape;
+      const T = targetIn.shape[1];
+      const drop = opts.training ? dropoutMasks(this.config, source.dataSync(), targetIn.dataSync(), b, S, T) : undefined;
+      const enc = this.encoder.encode(source, sourceMask, drop && tf.tensor3d(drop.source, [b, S, this.config.embeddingDim])); // outputs [b, S, D]
       const mem = this.decoder.memory(enc);
       let state = this.decoder.initialState(enc);
-      const ys = tf.unstack(this.decoder.embed(targetIn), 1) as tf.Tensor2D[]; // T × [b, E]
+      const embedded = this.decoder.embed(targetIn) as tf.Tensor3D; // [b, T, E]
+      const ys = tf.unstack(drop ? tf.mul(embedded, tf.tensor3d(drop.target, [b, T, this.config.embeddingDim])) : embedded, 1) as tf.Tensor2D[]; // T × [b, E]
+      const dropOut = drop ? (tf.unstack(tf.tensor3d(drop.output, [b, T, drop.outputWidth]), 1) as tf.Tensor2D[]) : undefined; // T × [b, O]
       const logits: tf.Tensor2D[] = [];
       const weights: tf.Tensor2D[] = [];
       const p = this.decoder.prepare(); // the cell's weights for all T steps (GRU: U split once)
-      for (const y of ys) {
-        const out = this.decoder.step(p, y, state, mem);
+      for (const [t, y] of ys.entries()) {
+        const out = this.decoder.step(p, y, state, mem, dropOut?.[t]);
         logits.push(out.logits);
         if (out.weights) weights.push(out.weights);
         state = out.state;

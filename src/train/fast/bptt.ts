@@ -9,6 +9,7 @@
 import type { Batch } from '../../data';
 import type { Seq2Seq } from '../../seq2seq';
 import { encoderWidth, Seq2SeqConfig } from '../../seq2seq/config';
+import { DropoutMasks, dropoutMasks } from '../../seq2seq/dropout';
 import type { ModelConfig } from '../../seq2seq/models';
 import { tf } from '../../tf';
 import { FastCell, makeFastCell } from './cells';
@@ -51,6 +52,21 @@ interface HostBatch {
   tgtIn: Int32Array;
   tgtOut: Int32Array;
   tgtMask: Uint8Array;
+  /** the batch's dropout keep-masks (the readable forward pass draws the same), undefined without dropout */
+  drop?: DropoutMasks;
+}
+
+/**
+ * Row-major [b, L, w] rows -> [L·b, w] in the time order `order` (default 0 … L−1): step order[k]'s rows are
+ * rows k·b … k·b + b − 1.
+ */
+function stepRows(x: Float32Array, b: number, L: number, w: number, order?: readonly number[]): Float32Array {
+  const out = new Float32Array(L * b * w);
+  for (let k = 0; k < L; k++) {
+    const t = order ? order[k] : k;
+    for (let i = 0; i < b; i++) out.set(x.subarray((i * L + t) * w, (i * L + t + 1) * w), (k * b + i) * w);
+  }
+  return out;
 }
 
 /** Row-major [b, L] -> time-major [L·b]. */
@@ -92,6 +108,7 @@ export class FastStep {
       tgtOut: batch.targetOut.dataSync() as Int32Array,
       tgtMask: batch.targetMask.dataSync() as Uint8Array,
     };
+    host.drop = dropoutMasks(this.cfg, host.src, host.tgtIn, b, S, T);
     const n = this.n;
     try {
       const grads = new Map<string, H>();
@@ -136,7 +153,9 @@ export class FastStep {
     const { b, S } = hb;
     const { cell: kind, units: u, embeddingDim: E } = this.cfg;
     const ids = n.int32s([S * b], timeMajor(hb.src, b, S, new Int32Array(S * b))); // [S·b] time-major
-    const xs = n.unstack(n.reshape(n.gather(this.w('encoder/embedding'), ids), [S, b, E])); // S × [b, E]
+    const gathered = n.gather(this.w('encoder/embedding'), ids); // [S·b, E]
+    const drop = hb.drop && ((order?: number[]) => n.floats([S * b, E], stepRows(hb.drop!.source, b, S, E, order))); // keep-mask rows, in a step order
+    const xs = n.unstack(n.reshape(drop ? n.mul(gathered, drop()) : gathered, [S, b, E])); // S × [b, E]
     const masks = Array.from({ length: S }, (_, t) => this.stepMask(hb.srcMask, b, S, t));
     const zero = n.zeros([b, u]);
     const dirs = (this.cfg.encoder === 'birnn' ? ['forward', 'backward'] : ['forward']).map((name) => {
@@ -186,7 +205,7 @@ export class FastStep {
           grads.set(`encoder/${dir.name}/kernel`, g.kernel);
           grads.set(`encoder/${dir.name}/recurrent_kernel`, g.recurrent);
           grads.set(`encoder/${dir.name}/bias`, g.bias);
-          dX.push(g.input); // [S·b, E] in record order
+          dX.push(drop ? n.mul(g.input, drop(dir.order)) : g.input); // [S·b, E] in record order
           for (const t of dir.order) for (let i = 0; i < b; i++) dIds.push(hb.src[i * S + t]);
         });
         grads.set('encoder/embedding', n.segmentSum(n.concat(dX, 0), n.int32s([dIds.length], Int32Array.from(dIds)), this.cfg.sourceVocabSize)); // [Vs, E]
@@ -209,13 +228,16 @@ export class FastStep {
     const inputDim = kind === 'bahdanau' ? E + D : kind === 'luong' ? E + u : E;
     const cell = makeFastCell(n, cellKind, inputDim, u, this.w('decoder/cell/kernel'), this.w('decoder/cell/recurrent_kernel'), this.w('decoder/cell/bias'));
     const inIds = timeMajor(hb.tgtIn, b, T, new Int32Array(T * b));
-    const ys = n.unstack(n.reshape(n.gather(this.w('decoder/embedding'), n.int32s([T * b], inIds)), [T, b, E])); // T × [b, E]
+    const gathered = n.gather(this.w('decoder/embedding'), n.int32s([T * b], inIds)); // [N, E]
+    const dropY = hb.drop && n.floats([T * b, E], stepRows(hb.drop.target, b, T, E)); // keep-mask [N, E]
+    const ys = n.unstack(n.reshape(dropY ? n.mul(gathered, dropY) : gathered, [T, b, E])); // T × [b, E]
     const padded = hb.srcMask.some((x) => x === 0);
     const srcMask = padded ? this.sourceMasks(hb) : undefined; // [b, 1, S] float: m and −1e9 (1 − m)
 
     // forward: the decoder body for this kind; `out` are the rows the output layer reads, [b, ·] per step
     const body = kind === 'baseline' ? this.baseline(ys, encState, cell) : kind === 'bahdanau' ? this.bahdanau(ys, encState, cell, values, srcMask) : this.luong(ys, encState, cell, values, srcMask);
-    const O = n.concat(body.out, 0); // [N, u or u+D]
+    const dropO = hb.drop && n.floats([T * b, hb.drop.outputWidth], stepRows(hb.drop.output, b, T, hb.drop.outputWidth)); // keep-mask [N, O]
+    const O = dropO ? n.mul(n.concat(body.out, 0), dropO) : n.concat(body.out, 0); // [N, u or u+D]
     const Z = n.biasAdd(n.matMul(O, this.w('output/kernel')), this.w('output/bias')); // [N, V]
 
     // loss
@@ -229,7 +251,8 @@ export class FastStep {
     const dZ = n.mul(dxent, n.floats([T * b, 1], scale)); // [N, V]
     grads.set('output/kernel', n.matMul(O, dZ, true)); // [u(+D), V]
     grads.set('output/bias', n.biasGrad(dZ)); // [V]
-    const dO = n.matMul(dZ, this.w('output/kernel'), false, true); // [N, u(+D)]
+    const dOdropped = n.matMul(dZ, this.w('output/kernel'), false, true); // [N, u(+D)]
+    const dO = dropO ? n.mul(dOdropped, dropO) : dOdropped;
 
     // backward through time, then the cell's weights and the target embedding
     const back = body.backward(dO);
@@ -237,7 +260,8 @@ export class FastStep {
     grads.set('decoder/cell/kernel', g.kernel);
     grads.set('decoder/cell/recurrent_kernel', g.recurrent);
     grads.set('decoder/cell/bias', g.bias);
-    const dY = inputDim === E ? g.input : n.cols(g.input, 0, E); // [N, E]
+    const dYin = inputDim === E ? g.input : n.cols(g.input, 0, E); // [N, E]
+    const dY = dropY ? n.mul(dYin, dropY) : dYin;
     grads.set('decoder/embedding', n.segmentSum(dY, n.int32s([T * b], inIds), V)); // [V, E]
     for (const [k, v] of back.grads) grads.set(k, v);
     return { loss, accuracy, dValues: back.dValues, dState: back.dState };

@@ -1,10 +1,14 @@
-// Generates the bundled datasets from the CLDR locale data inside Node's ICU (Intl), deterministically:
+// Generates the bundled datasets from the CLDR locale data inside Node's ICU (Intl), and the bAbI-style
+// stories from the project's own generator, deterministically:
 //   npm run datasets              (writes datasets/)
 //   node build/scripts/make_datasets.js OUT_DIR
 // The same Node/ICU version gives byte-identical files (tests/datasets.test.ts checks it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { pick, randInt, rng, Rng } from '../src/data/random';
+import { splitData } from '../src/data/split';
+import { generateStories, STORY_COLUMNS, STORY_KINDS, STORY_WORLD, storyRow, storySource, type Story } from '../src/data/stories';
 
 const SPLIT = { seed: 7, valid: 0.1, test: 0.1 };
 
@@ -216,11 +220,135 @@ ${sample}
   return { bytes, rows: g.rows.length };
 }
 
+/** The stories dataset: its seed, stories per kind and sentences per story. */
+export const STORIES = { seed: 2015, perKind: 2000, minSentences: 2, maxSentences: 10 } as const;
+
+/**
+ * datasets/stories: bAbI-style stories from generateStories (no ICU involved, so byte-identical on any machine
+ * with the same zlib), split within each kind by splitData (seed 7, 80/10/10), as gzip'd TSV with the split stored.
+ */
+export function writeStories(outDir: string): { bytes: number; rows: number } {
+  const stories = generateStories(STORIES);
+  const rows: string[][] = [];
+  const counts: Record<string, number> = {};
+  const answers: Record<string, Record<string, number>> = {};
+  const lengths: number[] = [];
+  for (const kind of STORY_KINDS) {
+    const parts = splitData(stories.filter((s) => s.kind === kind), SPLIT);
+    for (const split of ['train', 'valid', 'test'] as const) {
+      for (const s of parts[split]) rows.push(storyRow(split, s));
+      counts[`${kind} ${split}`] = parts[split].length;
+    }
+    answers[kind] = {};
+    for (const s of stories) if (s.kind === kind) answers[kind][s.answer] = (answers[kind][s.answer] ?? 0) + 1;
+  }
+  for (const s of stories) lengths[s.sentences.length] = (lengths[s.sentences.length] ?? 0) + 1;
+  for (const row of rows) for (const cell of row) if (/[\t\n\r]/.test(cell) || cell === '') throw new Error(`stories: a cell is empty or holds a tab or newline: ${JSON.stringify(row)}`);
+  const text = [STORY_COLUMNS.join('\t'), ...rows.map((r) => r.join('\t'))].join('\n') + '\n';
+  const data = zlib.gzipSync(Buffer.from(text), { level: 9 });
+  const dir = path.join(outDir, 'stories');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'data.tsv.gz'), data);
+  const format =
+    `gzip'd TSV, header \`${STORY_COLUMNS.join('<TAB>')}\`, no quoting (no cell holds a tab or newline); read by loadDataset('stories'), ` +
+    'whose pairs have source = story + " " + question and target = answer';
+  const meta = {
+    name: 'stories',
+    file: 'data.tsv.gz',
+    format,
+    pairs: rows.length,
+    bytes: data.length,
+    seed: STORIES.seed,
+    split: { ...SPLIT, by: 'kind' },
+    generator: 'scripts/make_datasets.ts (generateStories in src/data/stories.ts)',
+    command: 'npm run datasets',
+    options: STORIES,
+    counts,
+  };
+  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+  const cell = (c: string) => c.replace(/\|/g, '\\|');
+  const example = (s: Story) => `| ${s.kind} | ${cell(storySource(s))} | ${cell(s.answer)} | ${s.supporting.join(', ')} |`;
+  const firsts = STORY_KINDS.map((k) => stories.find((s) => s.kind === k)!);
+  const answerTable = STORY_KINDS.map((k) => `| ${k} | ${Object.entries(answers[k]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([a, n]) => `${cell(a)} ${n}`).join(' · ')} |`).join('\n');
+  const W = STORY_WORLD;
+  fs.writeFileSync(
+    path.join(dir, 'README.md'),
+    `# bAbI-style stories: question answering over short stories
+
+Short stories about a small world, each followed by a question and its answer, modelled on five of the twenty tasks
+of Weston et al. 2015, "Towards AI-Complete Question Answering: A Set of Prerequisite Toy Tasks" (bAbI): single
+supporting fact (task 1), two supporting facts (task 2), yes/no questions (task 6), counting (task 7) and lists
+(task 8). The stories are **not** bAbI's: this project's own generator (\`generateStories\` in
+\`src/data/stories.ts\`) tells them, with its own words, and the answers are correct by construction. A separate
+rule-based reader, \`solveStory\` (\`src/data/story-solver.ts\`), re-derives every answer and supporting sentence
+from the text alone and checks the world is consistent (tests/data-stories.test.ts checks it on this file).
+
+| | |
+|---|---|
+| file | \`data.tsv.gz\`, ${rows.length} stories, ${data.length} bytes gzip'd (${Buffer.byteLength(text)} bytes of UTF-8 text, LF line ends) |
+| format | ${format} |
+| columns | \`split\` (train/valid/test), \`kind\` (one of ${STORY_KINDS.map((k) => `\`${k}\``).join(', ')}), \`supporting\` (0-based indices of the supporting sentences, comma-separated, ascending), \`story\` (the sentences joined by single spaces), \`question\`, \`answer\` |
+| split | stored in the file: within each kind, \`splitData(stories, { seed: ${SPLIT.seed}, valid: ${SPLIT.valid}, test: ${SPLIT.test} })\`; no story (its sentences) occurs twice in the whole file, so none straddles two splits |
+| provenance | generated by this project's \`generateStories(${JSON.stringify(STORIES).replace(/"/g, '')})\` (scripts/make_datasets.ts); no download, no external data |
+| regenerate | \`npm run datasets\` (byte-identical: the generator uses the project's seeded mulberry32, not Math.random or ICU; the gzip bytes depend only on Node's zlib, level 9) |
+| licence | MIT, the project's licence (the stories are the generator's output) |
+
+## The world and the text
+
+People (${W.people.join(', ')}; each story casts two to four of them) move between six places (${W.places.join(', ')}), and pick up and drop
+four objects (${W.objects.join(', ')}). A sentence is one action: a move ("${W.move.join('", "')} the <place>"), a pickup
+("${W.take.join('", "')} the <object>") or a drop ("${W.drop.join('", "')} the <object>"). The world stays consistent: nobody
+moves to where they already are, picks up what someone else holds or what was dropped somewhere else (or somewhere the
+story never told), drops what they do not hold, or carries more than ${W.maxCarried} objects. A story has
+${STORIES.minSentences} to ${STORIES.maxSentences} sentences, about half of them moves.
+
+The **source** is the story's sentences, each ending with \`.\`, then the question, ending with \`?\`, all joined by single
+spaces. The project's word tokenizer (what \`prepareTask('stories')\` uses on both sides) keeps \`.\`, \`,\` and \`?\` as
+tokens of their own, so sentence boundaries survive tokenization: \`storyTokenSentences(tokens)\` gives each source token
+its sentence index (-1 for the question's tokens), which is what an attention heatmap by sentence needs.
+
+| kind | question | answer | supporting sentences |
+|---|---|---|---|
+| single-supporting-fact | Where is P? | P's place | P's last move |
+| two-supporting-facts | Where is the O? | the place of whoever carries O, or where O was dropped | the last pickup or drop of O, and its handler's last move (before the drop) |
+| yes-no | Is P in the L? | yes / no (half each) | P's last move |
+| counting | How many objects is P carrying? | ${W.counts.join(' / ')} (a quarter each) | every pickup and drop by P |
+| lists | What is P carrying? | the objects in the order P picked them up, joined by ", ", or "${W.nothing}" (lengths 0–3, a quarter each) | every pickup and drop by P |
+
+A question is only asked when the story answers it: P has moved, O's handler's place is known, and for counting and
+lists P has picked up something. Two-supporting-facts questions ask about a carried object twice as often as about a
+dropped one.
+
+## Counts
+
+| kind | train | valid | test |
+|---|---|---|---|
+${STORY_KINDS.map((k) => `| ${k} | ${counts[`${k} train`]} | ${counts[`${k} valid`]} | ${counts[`${k} test`]} |`).join('\n')}
+
+Answers (all splits):
+
+| kind | answers |
+|---|---|
+${answerTable}
+
+Sentences per story (all kinds): ${lengths.map((n, len) => (n ? `${len}: ${n}` : '')).filter(Boolean).join(' · ')}.
+
+## First story of each kind
+
+| kind | source | target | supporting |
+|---|---|---|---|
+${firsts.map(example).join('\n')}
+`,
+  );
+  return { bytes: data.length, rows: rows.length };
+}
+
 export function generateAll(outDir: string): Record<string, { bytes: number; rows: number }> {
   return {
     dates: write(outDir, dates(20261124, 16000)),
     phrases: write(outDir, phrases(1124, 1000)),
     reverse: write(outDir, reverse(42, 5000)),
+    stories: writeStories(outDir),
   };
 }
 

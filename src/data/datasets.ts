@@ -4,15 +4,18 @@ import * as path from 'node:path';
 import { Loaded, LoadReport, Pair, readAnkiPairs, readTablePairs } from './corpus';
 import { splitData, Splits } from './split';
 import { DataFileError, readUtf8, splitLines } from './text-file';
+import { readStories } from './stories';
 
 /** Repository root: this file runs from build/src/data. */
 export const DATASETS_DIR = path.resolve(__dirname, '..', '..', '..', 'datasets');
 
-export type DatasetName = 'dates' | 'phrases-fr' | 'phrases-zh' | 'reverse' | 'debian-en-fr' | 'debian-summaries';
-export const DATASET_NAMES: readonly DatasetName[] = ['dates', 'phrases-fr', 'phrases-zh', 'reverse', 'debian-en-fr', 'debian-summaries'];
+export type DatasetName = 'dates' | 'phrases-fr' | 'phrases-zh' | 'reverse' | 'debian-en-fr' | 'debian-summaries' | 'stories';
+export const DATASET_NAMES: readonly DatasetName[] = ['dates', 'phrases-fr', 'phrases-zh', 'reverse', 'debian-en-fr', 'debian-summaries', 'stories'];
 
 /** The datasets made of Debian package descriptions: gzip'd TSV with a stored split by group. */
 const GROUPED: readonly DatasetName[] = ['debian-en-fr', 'debian-summaries'];
+/** The datasets whose pairs have kinds that `{ kind }` selects. */
+const KINDED: readonly DatasetName[] = [...GROUPED, 'stories'];
 
 export interface DatasetMeta {
   name: string;
@@ -20,8 +23,11 @@ export interface DatasetMeta {
   pairs: number;
   bytes: number;
   seed: number;
-  /** How the split was made; `by: 'group'` for the Debian datasets (splitGroups, stored in the file). */
-  split: { seed: number; valid: number; test: number; by?: 'group' };
+  /**
+   * How the split was made; `by: 'group'` for the Debian datasets (splitGroups, stored in the file), `by: 'kind'`
+   * for the stories (splitData within each kind, stored in the file).
+   */
+  split: { seed: number; valid: number; test: number; by?: 'group' | 'kind' };
   /** The CLDR datasets: the ICU they were generated with. */
   icu?: string;
   cldr?: string;
@@ -32,6 +38,8 @@ export interface DatasetMeta {
   indices?: Record<string, string>;
   columns?: { source: string; target: string };
   counts?: Record<string, number>;
+  /** The stories: the options generateStories was called with. */
+  options?: Record<string, unknown>;
 }
 
 /** A pair of a Debian dataset: which source-package group and package it comes from, and its kind. */
@@ -43,7 +51,7 @@ export interface GroupedPair extends Pair {
 }
 
 export interface DatasetLoadOptions {
-  /** Debian datasets: keep only pairs of this kind (after the split, so groups stay apart). */
+  /** Debian datasets and stories: keep only pairs of this kind (after the split, so groups stay apart). */
   kind?: string;
 }
 
@@ -67,7 +75,8 @@ export function datasetMeta(folder: string): DatasetMeta {
 export function loadDataset(name: DatasetName, opts: DatasetLoadOptions = {}): Dataset {
   if (!DATASET_NAMES.includes(name)) throw new Error(`loadDataset: unknown dataset "${name}"; choose one of ${DATASET_NAMES.join(', ')}`);
   if (GROUPED.includes(name)) return loadGrouped(name, opts);
-  if (opts.kind !== undefined) throw new Error(`loadDataset: "${name}" has no kinds; { kind } is for ${GROUPED.join(', ')}`);
+  if (name === 'stories') return loadStories(opts);
+  if (opts.kind !== undefined) throw new Error(`loadDataset: "${name}" has no kinds; { kind } is for ${KINDED.join(', ')}`);
   const folder = name.startsWith('phrases') ? 'phrases' : name;
   const meta = datasetMeta(folder);
   const file = path.join(DATASETS_DIR, folder, meta.file);
@@ -77,6 +86,14 @@ export function loadDataset(name: DatasetName, opts: DatasetLoadOptions = {}): D
     : readAnkiPairs(file);
   const loadMs = performance.now() - t0;
   return { name, meta, loadMs, ...loaded, ...splitData(loaded.pairs, meta.split) };
+}
+
+/** The bAbI-style stories (datasets/stories/data.tsv.gz, see readStories): pairs are StoryPairs, split stored in the file. */
+function loadStories(opts: DatasetLoadOptions): Dataset {
+  const meta = datasetMeta('stories');
+  const t0 = performance.now();
+  const loaded = readStories(path.join(DATASETS_DIR, 'stories', meta.file), opts.kind);
+  return { name: 'stories', meta, loadMs: performance.now() - t0, ...loaded };
 }
 
 const SPLIT_NAMES = ['train', 'valid', 'test'] as const;

@@ -14,3 +14,5 @@ export { bpeTokenizersFor, prepareTask, tokenizersFor, type Task, type TaskBpeOp
 export { descriptionMd5, descriptionParagraphs, joinTranslations, readSourcePackages, readTranslationIndex, type DebianIndex, type DebianReadOptions, type DescriptionParagraph, type DescriptionRecord, type TranslationPair } from './debian';
 export { bpeSegmenter, END_OF_WORD, learnBpe, type BpeMerge, type BpeOptions, type LearnBpeOptions } from './bpe';
 export { bpeTokenizer, fitBpeTokenizer, type BpeTokenizer, type BpeTokenizerSpec, type CharWordSpec, type FitBpeOptions } from './tokenize';
+export { generateStories, readStories, storyRow, storySentences, storySource, storyTokenSentences, STORY_COLUMNS, STORY_KINDS, STORY_WORLD, type Story, type StoryKind, type StoryOptions, type StoryPair } from './stories';
+export { solveStory, type Solved } from './story-solver';

@@ -28,17 +28,17 @@ export interface TaskBpeOptions {
 }
 
 export interface TaskOptions {
-  /** Debian datasets: keep only pairs of this kind (debian-en-fr: 'synopsis' or 'paragraph'). */
+  /** Debian datasets and stories: keep only pairs of this kind (debian-en-fr: 'synopsis' or 'paragraph'; stories: a StoryKind). */
   kind?: string;
   /** Split words into BPE subwords (the word tokenizer's options of the dataset are kept). */
   tokenizer?: TaskBpeOptions;
 }
 
-/** Characters for dates and reversal; words with digits split for the phrases (Intl.Segmenter for zh); words for the Debian texts. */
+/** Characters for dates and reversal; words with digits split for the phrases (Intl.Segmenter for zh); words for the Debian texts and the stories. */
 export function tokenizersFor(name: DatasetName): { source: Tokenizer; target: Tokenizer } {
   if (name === 'dates' || name === 'reverse') return { source: charTokenizer(), target: charTokenizer() };
   if (name === 'debian-en-fr') return { source: wordTokenizer(), target: wordTokenizer({ locale: 'fr' }) };
-  if (name === 'debian-summaries') return { source: wordTokenizer(), target: wordTokenizer() };
+  if (name === 'debian-summaries' || name === 'stories') return { source: wordTokenizer(), target: wordTokenizer() };
   if (name === 'phrases-fr') return { source: wordTokenizer({ splitDigits: true }), target: wordTokenizer({ locale: 'fr', splitDigits: true }) };
   return { source: wordTokenizer({ splitDigits: true }), target: wordTokenizer({ locale: 'zh', splitDigits: true }) };
 }

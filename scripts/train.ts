@@ -35,7 +35,7 @@ interface RunConfig {
 
 const KEYS = {
   '': ['dataset', 'kind', 'tokenizer', 'model', 'train', 'out', 'beam', 'init'],
-  model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed'],
+  model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed', 'dropout'],
   train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom', 'warmup', 'labelSmoothing'],
 } as const;
 

@@ -18,7 +18,7 @@ interface RunConfig {
   /**
    * Training settings (TrainConfig): also `freeze` and `learningRates` by model part, `checkpointDir` (a
    * training checkpoint after every epoch) and `resumeFrom` (continue one exactly); folders are relative
-   * to the config file.
+   * to the config file. `anchor: { "weight": λ }` pulls the weights toward those of `init` while fine-tuning.
    */
   train: Omit<TrainConfig, 'progress' | 'onBest' | 'onEpochEnd' | 'init' | 'title'>;
   /**
@@ -36,7 +36,7 @@ interface RunConfig {
 const KEYS = {
   '': ['dataset', 'kind', 'tokenizer', 'model', 'train', 'out', 'beam', 'init'],
   model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed', 'dropout'],
-  train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom', 'warmup', 'labelSmoothing'],
+  train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom', 'warmup', 'labelSmoothing', 'anchor'],
 } as const;
 
 /** The first key of the config that is not one of ours, as "train.foo", or undefined. */

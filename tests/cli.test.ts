@@ -109,6 +109,8 @@ test('train: a config with an unknown key or an out-of-range value is refused, n
     assert.match(run({ ...base, extra: 1 }).stderr, /unknown key "extra"/);
     assert.match(run({ ...base, train: { ...base.train, learningRates: { output: -1 } } }).stderr, /in "train": learningRates.output must be a number ≥ 0, not -1/);
     assert.match(run({ ...base, train: { ...base.train, freeze: ['decoder'] } }).stderr, /in "train": freeze names an unknown model part "decoder"/);
+    assert.match(run({ ...base, train: { ...base.train, anchor: { weight: -1 } } }).stderr, /in "train": anchor.weight must be a number ≥ 0, not -1/);
+    assert.match(run({ ...base, train: { ...base.train, anchor: { weigth: 1 } } }).stderr, /in "train": anchor has an unknown key "weigth" \(allowed: weight\)/);
     assert.match(run({ ...base, init: 'no/such/model' }).stderr, /"init" must name a model folder \(with model.json\), not "no\/such\/model"/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

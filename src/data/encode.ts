@@ -20,12 +20,22 @@ export function encodeSplits(
   splits: { train: readonly Pair[]; valid: readonly Pair[]; test: readonly Pair[] },
   tokenizers: { source: Tokenizer; target: Tokenizer },
   vocab: VocabOptions = {},
+  /** Vocabularies to encode with instead of building them (see encodePairs). */
+  given?: { source: Vocabulary; target: Vocabulary },
 ): EncodedSplits {
   const tok = (ps: readonly Pair[]) => ps.map((p) => ({ source: tokenizers.source.tokenize(p.source), target: tokenizers.target.tokenize(p.target) }));
   const train = tok(splits.train);
-  const sourceVocab = Vocabulary.build(train.map((t) => t.source), vocab);
-  const targetVocab = Vocabulary.build(train.map((t) => t.target), vocab);
+  const sourceVocab = given?.source ?? Vocabulary.build(train.map((t) => t.source), vocab);
+  const targetVocab = given?.target ?? Vocabulary.build(train.map((t) => t.target), vocab);
   const enc = (ts: { source: string[]; target: string[] }[]): Example[] =>
     ts.map((t) => ({ source: sourceVocab.encode(t.source), target: targetVocab.encode(t.target) }));
   return { sourceVocab, targetVocab, train: enc(train), valid: enc(tok(splits.valid)), test: enc(tok(splits.test)) };
+}
+
+/**
+ * Pairs encoded with given tokenizers and vocabularies (e.g. a trained model's bundle, to fine-tune it on a new
+ * domain's text): tokens the vocabularies lack become <unk>.
+ */
+export function encodePairs(pairs: readonly Pair[], b: { sourceTokenizer: Tokenizer; targetTokenizer: Tokenizer; sourceVocab: Vocabulary; targetVocab: Vocabulary }): Example[] {
+  return encodeSplits({ train: [], valid: pairs, test: [] }, { source: b.sourceTokenizer, target: b.targetTokenizer }, {}, { source: b.sourceVocab, target: b.targetVocab }).valid;
 }

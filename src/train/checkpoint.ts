@@ -31,6 +31,8 @@ export interface ResumeSettings {
   /** warm-up steps (null: none) */
   warmup: number | null;
   labelSmoothing: number;
+  /** the anchor's weight λ, when training pulled toward its starting weights (a run with one cannot be resumed) */
+  anchor?: number;
 }
 
 export interface CheckpointMeta {

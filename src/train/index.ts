@@ -1,4 +1,5 @@
 // Training: masked loss/accuracy, gradient clipping, the training loop.
+export { anchorPenalty, disposeAnchor, makeAnchor, withAnchorGradients, type Anchor, type AnchorOptions } from './anchor';
 export { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
 export { evaluate, learningRateAt, makeOptimizer, train, validateTrainConfig, type EpochLog, type OptimizerState, type ScheduledOptimizer, type TrainConfig, type TrainResult } from './trainer';
 export { CHECKPOINT_FORMAT, readCheckpoint, type CheckpointMeta, type ResumeSettings } from './checkpoint';

@@ -4,10 +4,11 @@ import { batches, Example } from '../data';
 import type { Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
 import { createProgress, ProgressReporter } from '../viz/progress';
+import { Anchor, disposeAnchor, makeAnchor, withAnchorGradients, type AnchorOptions } from './anchor';
 import { dataFingerprint, restoreCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
 import { makeTrainStep, StepKind, StepMode } from './fast/step';
 import { initFrom, InitReport, InitSource } from './init';
-import { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
+import { clipByGlobalNorm, teacherForcedLoss } from './loss';
 import { checkParts, ModelPart, partGroups } from './parts';
 import { warmupFactor } from './schedule';
 
@@ -65,6 +66,12 @@ export interface TrainConfig {
   warmup?: number;
   /** Label smoothing ε of the training loss (maskedCrossEntropy; default 0). Validation loss stays unsmoothed. Runs the autodiff step. */
   labelSmoothing?: number;
+  /**
+   * An L2 pull toward the weights training starts from (after `init`): λ (θ − θ₀) added to each trained weight's
+   * gradient before clipping, i.e. the loss plus (λ/2)‖θ − θ₀‖² (see ./anchor). Weight 0 trains exactly as without.
+   * Not with resumeFrom (θ₀ is not in a checkpoint).
+   */
+  anchor?: AnchorOptions;
 }
 
 /** Range checks of a TrainConfig's values, each error naming the key. `train` runs them. */
@@ -98,6 +105,13 @@ export function validateTrainConfig(cfg: TrainConfig): void {
     for (const [k, v] of Object.entries(cfg.learningRates)) num(`learningRates.${k}`, v, 0);
   }
   for (const k of ['checkpointDir', 'resumeFrom'] as const) if (cfg[k] !== undefined && (typeof cfg[k] !== 'string' || cfg[k] === '')) throw bad(k, 'a folder path', cfg[k]);
+  if (cfg.anchor !== undefined) {
+    if (typeof cfg.anchor !== 'object' || cfg.anchor === null || Array.isArray(cfg.anchor)) throw bad('anchor', 'an object { weight }', cfg.anchor);
+    for (const k of Object.keys(cfg.anchor)) if (k !== 'weight') throw new Error(`train: anchor has an unknown key ${JSON.stringify(k)} (allowed: weight)`);
+    if (cfg.anchor.weight === undefined) throw bad('anchor.weight', 'a number ≥ 0', undefined);
+    num('anchor.weight', cfg.anchor.weight, 0);
+    if (cfg.anchor.weight > 0 && cfg.resumeFrom !== undefined) throw new Error('train: anchor and resumeFrom exclude each other (the anchor\'s starting weights are not in a checkpoint)');
+  }
   if (cfg.init !== undefined && cfg.resumeFrom !== undefined) throw new Error('train: init and resumeFrom exclude each other (resumeFrom restores the weights itself)');
 }
 
@@ -145,9 +159,9 @@ export function evaluate(model: Seq2SeqModel, examples: readonly Example[], batc
   let tokens = 0;
   for (const b of batches(examples, { batchSize, seed: 0, shuffle: false, bucket: false })) {
     const [l, a, n] = readScalars(tf.tidy(() => {
-      const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
+      const { loss, accuracy } = teacherForcedLoss(model, b); // copy models: −log P(y) of the mixture, without the coverage term
       const n = tf.sum(b.targetMask.cast('float32'));
-      return [tf.mul(maskedCrossEntropy(logits, b.targetOut, b.targetMask), n), tf.mul(tokenAccuracy(logits, b.targetOut, b.targetMask), n), n];
+      return [tf.mul(loss, n), tf.mul(accuracy, n), n];
     }));
     loss += l;
     acc += a;
@@ -281,7 +295,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
   const settings: ResumeSettings = {
     seed: cfg.seed, batchSize: cfg.batchSize, optimizer: cfg.optimizer ?? 'adam', learningRate: baseRate, lrDecay: decay, clipNorm: clip,
     maxBatchesPerEpoch: cfg.maxBatchesPerEpoch ?? null, learningRates: cfg.learningRates ?? {}, freeze: cfg.freeze ?? [], step: trainStep.kind,
-    warmup: cfg.warmup ?? null, labelSmoothing: cfg.labelSmoothing ?? 0,
+    warmup: cfg.warmup ?? null, labelSmoothing: cfg.labelSmoothing ?? 0, ...((cfg.anchor?.weight ?? 0) > 0 ? { anchor: cfg.anchor!.weight } : {}),
   };
   let history: EpochLog[] = [];
   let best = { epoch: -1, loss: Infinity, weights: undefined as tf.Tensor[] | undefined };
@@ -294,6 +308,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
   let stepMs = 0;
   let stepCount = 0;
   let progress: ProgressReporter | undefined;
+  let anchor: Anchor | undefined;
   try {
     for (const g of groups) optimizers.push(makeOptimizer(cfg, g.baseRate));
     if (cfg.init !== undefined) init = initFrom(model, cfg.init);
@@ -302,6 +317,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
       ({ history, best, sinceBest, stoppedEarly } = restored);
       startEpoch = restored.epoch;
     }
+    if ((cfg.anchor?.weight ?? 0) > 0) anchor = makeAnchor(groups.flatMap((g) => g.vars), cfg.anchor!.weight); // θ₀: after init
     progress = typeof cfg.progress === 'object' ? cfg.progress : createProgress(cfg.progress ?? 'auto');
     progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: `${cfg.title ? `${cfg.title} · ` : ''}${trainStep.label}` });
     for (let epoch = startEpoch; epoch < cfg.epochs && !stoppedEarly; epoch++) {
@@ -323,7 +339,8 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
           const { loss: value, accuracy, grads } = trainStep.run(b);
           const trained: tf.NamedTensorMap = {};
           for (const [k, g] of Object.entries(grads)) if (!frozenVars.has(k)) trained[k] = g;
-          const clipped = clip > 0 ? clipByGlobalNorm(trained, clip) : { grads: trained, norm: tf.scalar(0) };
+          const pulled = anchor ? withAnchorGradients(trained, anchor) : trained;
+          const clipped = clip > 0 ? clipByGlobalNorm(pulled, clip) : { grads: pulled, norm: tf.scalar(0) };
           groups.forEach((g, i) => {
             const own: tf.NamedTensorMap = {};
             for (const v of g.vars) {
@@ -379,6 +396,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
     if ((cfg.restoreBest ?? hasValid) && best.weights && best.epoch !== history.length) vars.forEach((v, i) => v.assign(best.weights![i]));
   } finally {
     tf.dispose(best.weights ?? []);
+    disposeAnchor(anchor);
     for (const o of optimizers) o.dispose();
     trainStep.dispose();
   }

@@ -26,9 +26,10 @@ async function main(): Promise<void> {
     if (t.trim() === '') fail(`input ${i + 1} is empty`);
   });
   const bundle = await loadModel(dir);
+  const copies = bundle.model.config.kind !== 'transformer' && bundle.model.config.copy === true;
   for (const [i, t] of texts.entries()) {
     const unknown = bundle.sourceTokenizer.tokenize(t).filter((tok) => !bundle.sourceVocab.has(tok));
-    if (unknown.length) console.error(`translate: input ${i + 1}: ${unknown.length} token(s) not in the model's vocabulary, read as <unk>: ${unknown.slice(0, 8).map((u) => JSON.stringify(u)).join(' ')}`);
+    if (unknown.length) console.error(`translate: input ${i + 1}: ${unknown.length} token(s) not in the model's vocabulary, read as <unk>: ${unknown.slice(0, 8).map((u) => JSON.stringify(u)).join(' ')}${copies ? ' (a copy model: it can still copy them to the output)' : ''}`);
   }
   for (const r of translate(bundle, texts, { beam })) {
     const tokens = ti >= 0 ? `\t${r.sourceTokens.join(' ')}\t${r.tokens.join(' ')}` : '';

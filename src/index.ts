@@ -7,6 +7,7 @@ export { disposeDeep, fresh } from './notebook/fresh';
 export * from './attention';
 export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap';
 export * from './data';
+export { copyExamples, copyIds, decodeExtended, type CopyIds } from './data/copy';
 export { frameHtml, htmlTable, showFrame } from './viz/table';
 export { barChart, histogram } from './viz/charts';
 export { lossCurves } from './viz/curves';
@@ -14,6 +15,7 @@ export { createProgress, notebookProgress, textProgress, type ProgressReporter, 
 export * from './seq2seq';
 export * from './transformer';
 export * from './train';
+export { checkLossOptions, maskedMean, maskedNll, teacherForcedLoss } from './train/loss';
 export { vaswaniLearningRate, warmupFactor } from './train/schedule';
 export * from './decode';
 export * from './metrics';

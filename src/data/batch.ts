@@ -7,6 +7,10 @@ import { BOS_ID, EOS_ID, PAD_ID } from './vocab';
 export interface Example {
   source: number[];
   target: number[];
+  /** Copy models (./copy): the source and target in extended target-vocabulary ids, and the words past V. */
+  sourceExt?: number[];
+  targetExt?: number[];
+  oovs?: string[];
 }
 
 export interface Batch {
@@ -22,6 +26,12 @@ export interface Batch {
   targetMask: tf.Tensor2D;
   /** positions of these examples in the list they came from */
   indices: number[];
+  /** Examples with copy ids (./copy) only: int32 [batch, S], the source in extended target-vocabulary ids, padded */
+  sourceExt?: tf.Tensor2D;
+  /** Examples with copy ids only: int32 [batch, T], targetOut in extended ids (y_1 … y_n </s>), padded */
+  targetExt?: tf.Tensor2D;
+  /** Examples with copy ids only: oovs[i][k] is the word of extended id V + k in row i */
+  oovs?: string[][];
 }
 
 /** Right-pads every sequence with `pad` to `length` (default: the longest). */
@@ -43,6 +53,7 @@ export function makeBatch(examples: readonly Example[], indices: number[] = exam
   const tin = padSequences(examples.map((e) => [BOS_ID, ...e.target]));
   const tout = padSequences(examples.map((e) => [...e.target, EOS_ID]));
   const mask = (rows: number[][], lengths: number[]) => tf.tensor2d(rows.map((r, i) => r.map((_, j) => (j < lengths[i] ? 1 : 0))), undefined, 'bool');
+  const copy = copyRows(examples, indices);
   return {
     source: tf.tensor2d(src, undefined, 'int32'),
     sourceMask: mask(src, examples.map((e) => e.source.length)),
@@ -50,11 +61,29 @@ export function makeBatch(examples: readonly Example[], indices: number[] = exam
     targetOut: tf.tensor2d(tout, undefined, 'int32'),
     targetMask: mask(tout, examples.map((e) => e.target.length + 1)),
     indices,
+    ...(copy && {
+      sourceExt: tf.tensor2d(padSequences(copy.map((c) => c.sourceExt)), undefined, 'int32'),
+      targetExt: tf.tensor2d(padSequences(copy.map((c) => [...c.targetExt, EOS_ID])), undefined, 'int32'),
+      oovs: copy.map((c) => c.oovs),
+    }),
   };
 }
 
+/** The examples' copy ids, checked against their ids, or undefined when they have none (all or none must). */
+function copyRows(examples: readonly Example[], indices: number[]): Required<Pick<Example, 'sourceExt' | 'targetExt' | 'oovs'>>[] | undefined {
+  const has = examples.map((e) => e.sourceExt !== undefined);
+  if (!has.some(Boolean)) return undefined;
+  return examples.map((e, i) => {
+    if (!e.sourceExt || !e.targetExt || !e.oovs) throw new Error(`makeBatch: example ${indices[i]} has no copy ids (sourceExt, targetExt, oovs) while others in the batch have them; build all with copyExamples`);
+    if (e.sourceExt.length !== e.source.length || e.targetExt.length !== e.target.length) {
+      throw new Error(`makeBatch: example ${indices[i]}: sourceExt/targetExt have ${e.sourceExt.length}/${e.targetExt.length} ids for ${e.source.length}/${e.target.length} tokens`);
+    }
+    return { sourceExt: e.sourceExt, targetExt: e.targetExt, oovs: e.oovs };
+  });
+}
+
 export function disposeBatch(b: Batch): void {
-  tf.dispose([b.source, b.sourceMask, b.targetIn, b.targetOut, b.targetMask]);
+  tf.dispose([b.source, b.sourceMask, b.targetIn, b.targetOut, b.targetMask, ...(b.sourceExt ? [b.sourceExt] : []), ...(b.targetExt ? [b.targetExt] : [])]);
 }
 
 export interface BatchOptions {

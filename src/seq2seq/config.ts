@@ -30,6 +30,20 @@ export interface Seq2SeqConfig {
    * (see ./dropout). Decoding never drops.
    */
   dropout?: number;
+  /**
+   * Attention models only: the pointer-generator's copy mechanism (See, Liu & Manning 2017; ./decoder copyOutput). The
+   * output is the mixture P(w) = p_gen P_vocab(w) + (1 − p_gen) Σ_{j: x_j = w} α_tj over the target vocabulary
+   * extended by the source's out-of-vocabulary words (../data/copy), so unknown source words can be produced.
+   */
+  copy?: boolean;
+  /**
+   * Bahdanau with copy only: See et al.'s coverage. The coverage vector cov_t = Σ_{t'<t} α_t' enters the additive
+   * score, e_tj = vᵀ tanh(W_q s_{t−1} + W_k h_j + w_cov cov_tj), and training adds
+   * coverageWeight · Σ_j min(α_tj, cov_tj) per target token to the loss.
+   */
+  coverage?: boolean;
+  /** λ of the coverage loss (default 1, as See et al.). */
+  coverageWeight?: number;
 }
 
 export function validateConfig(c: Seq2SeqConfig): Seq2SeqConfig {
@@ -42,6 +56,13 @@ export function validateConfig(c: Seq2SeqConfig): Seq2SeqConfig {
   }
   if (c.kind === 'luong' && c.luongScore && !['dot', 'general'].includes(c.luongScore)) throw bad(`luongScore must be dot or general, not ${c.luongScore}`);
   if (c.dropout !== undefined && !(typeof c.dropout === 'number' && c.dropout >= 0 && c.dropout < 1)) throw bad(`dropout must be a number in [0, 1), not ${JSON.stringify(c.dropout)}`);
+  for (const k of ['copy', 'coverage'] as const) if (c[k] !== undefined && typeof c[k] !== 'boolean') throw bad(`${k} must be true or false, not ${JSON.stringify(c[k])}`);
+  if (c.copy && c.kind === 'baseline') throw bad('copy needs an attention decoder (kind bahdanau or luong): the baseline has no attention weights to copy with');
+  if (c.coverage && !(c.copy && c.kind === 'bahdanau')) throw bad(`coverage needs kind bahdanau with copy: true (the coverage vector enters the additive score and the copy model's loss), not kind ${c.kind}${c.copy ? '' : ' without copy'}`);
+  if (c.coverageWeight !== undefined) {
+    if (!c.coverage) throw bad('coverageWeight is set but coverage is off');
+    if (!(typeof c.coverageWeight === 'number' && Number.isFinite(c.coverageWeight) && c.coverageWeight >= 0)) throw bad(`coverageWeight must be a number ≥ 0, not ${JSON.stringify(c.coverageWeight)}`);
+  }
   if (c.kind === 'baseline' && c.encoder === 'cnn') throw bad('the baseline needs a recurrent encoder (its final state starts the decoder)');
   return c;
 }

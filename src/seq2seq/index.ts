@@ -6,3 +6,4 @@ export { buildModel, type ModelConfig, type Seq2SeqModel } from './models';
 export { translate, type Translation, type TranslateOptions } from './translate';
 export type { Encoded } from './encoder';
 export { dropoutMasks, outputWidth, type DropoutMasks } from './dropout';
+export { COPY_FLOOR, type DecoderState, type Memory, type StepOutput } from './decoder';

@@ -21,9 +21,13 @@ export interface Seq2SeqModel {
    * Teacher forcing: source int32 [b, S], sourceMask bool [b, S], targetIn int32 [b, T] -> logits [b, T, V]
    * (and attention [b, T, S] when asked). `training` turns dropout on where the model has it.
    */
-  forward(source: tf.Tensor2D, sourceMask: tf.Tensor2D, targetIn: tf.Tensor2D, opts?: { attention?: boolean; training?: boolean }): ForwardOutput;
-  /** Step-by-step decoding over these sources (greedyDecode, sampleDecode, beamSearch). */
-  stepDecoder(source: tf.Tensor2D, sourceMask: tf.Tensor2D): StepDecoder<unknown>;
+  forward(source: tf.Tensor2D, sourceMask: tf.Tensor2D, targetIn: tf.Tensor2D, opts?: { attention?: boolean; training?: boolean; sourceExt?: tf.Tensor2D }): ForwardOutput;
+  /**
+   * Step-by-step decoding over these sources (greedyDecode, sampleDecode, beamSearch). `sourceExt`: the source in
+   * extended ids, which copy models (Seq2SeqConfig.copy) need; other models ignore it. `cache`: the Transformer's
+   * key/value cache (default on); other models ignore it.
+   */
+  stepDecoder(source: tf.Tensor2D, sourceMask: tf.Tensor2D, opts?: { sourceExt?: tf.Tensor2D; cache?: boolean }): StepDecoder<unknown>;
   dispose(): void;
 }
 

@@ -1,4 +1,6 @@
 // Masked token-level loss and accuracy: padding positions count for nothing.
+import type { Batch } from '../data';
+import type { Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
 
 /**
@@ -18,11 +20,37 @@ export function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, ma
   if (!(typeof eps === 'number' && eps >= 0 && eps < 1)) throw new Error(`maskedCrossEntropy: labelSmoothing must be in [0, 1), not ${JSON.stringify(opts.labelSmoothing)}`);
   return tf.tidy(() => {
     const logp = tf.logSoftmax(logits); // [b, T, V]
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(targets.cast('int32'), logits.shape[2])), -1); // log p(y_bt): [b, T]
+    const picked = pickTargets(logp as tf.Tensor3D, targets); // log p(y_bt): [b, T]
     const perToken = eps === 0 ? picked : tf.add(tf.mul(picked, 1 - eps), tf.mul(tf.mean(logp, -1), eps)); // −(per-token loss): [b, T]
-    const m = mask.cast('float32');
-    return tf.div(tf.neg(tf.sum(tf.mul(perToken, m))), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+    return tf.neg(maskedMean(perToken as tf.Tensor2D, mask)) as tf.Scalar;
   });
+}
+
+/** log p(y_bt) of each target: logProbs [b, T, V], targets int32 [b, T] -> [b, T]. */
+function pickTargets(logProbs: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
+  return tf.sum(tf.mul(logProbs, tf.oneHot(targets.cast('int32'), logProbs.shape[2])), -1) as tf.Tensor2D;
+}
+
+/** Σ_{b,t} m_bt x_bt / max(Σ_{b,t} m_bt, 1): the mean over real target tokens of x [b, T]; mask bool/float [b, T]. */
+export function maskedMean(x: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
+  if (x.shape.join() !== mask.shape.join()) throw new Error(`maskedMean: values [${x.shape}] and mask [${mask.shape}] must have the same shape`);
+  return tf.tidy(() => {
+    const m = mask.cast('float32');
+    return tf.div(tf.sum(tf.mul(x, m)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+  });
+}
+
+/**
+ * Mean negative log-likelihood over real target tokens of already normalised log-probabilities, as a copy model's
+ * mixture gives them (Seq2Seq.forward's logits for config copy):
+ *   L = − Σ_{b,t} m_bt log P(y_bt) / Σ_{b,t} m_bt
+ * @param logProbs [b, T, X] log P; targets int32 [b, T] (extended ids for a copy model); mask bool/float [b, T]
+ */
+export function maskedNll(logProbs: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
+  if (logProbs.shape[0] !== targets.shape[0] || logProbs.shape[1] !== targets.shape[1]) {
+    throw new Error(`maskedNll: log-probabilities [${logProbs.shape}] and targets [${targets.shape}] must agree on [batch, T]`);
+  }
+  return tf.tidy(() => tf.neg(maskedMean(pickTargets(logProbs, targets), mask)) as tf.Scalar);
 }
 
 /** Fraction of real target tokens whose argmax prediction is right. */
@@ -43,4 +71,37 @@ export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: numb
     for (const [k, g] of Object.entries(grads)) clipped[k] = tf.mul(g, scale);
     return { grads: clipped, norm } as unknown as tf.TensorContainer;
   }) as unknown as { grads: Record<string, tf.Tensor>; norm: tf.Scalar };
+}
+
+/** Whether a model's config asks for the copy mechanism (Seq2SeqConfig.copy). */
+function isCopy(model: Seq2SeqModel): boolean {
+  return model.config.kind !== 'transformer' && model.config.copy === true;
+}
+
+/** Refuses loss options a model cannot have (label smoothing of a copy model's mixture), naming the key. */
+export function checkLossOptions(model: Seq2SeqModel, opts: { labelSmoothing?: number }): void {
+  if (isCopy(model) && (opts.labelSmoothing ?? 0) > 0) throw new Error('train: labelSmoothing is not defined for a copy model (config copy: its output is a mixture over the extended vocabulary); set labelSmoothing 0');
+}
+
+/**
+ * A batch's teacher-forced loss and token accuracy: the one definition the autodiff training step and evaluate use.
+ * Plain models: maskedCrossEntropy of the logits against targetOut (label smoothing ε when asked).
+ * Copy models (config copy): the forward pass gives log P of the pointer-generator mixture over the extended
+ * vocabulary, scored against the extended targets (Batch.targetExt) by maskedNll, and with coverage (and
+ * opts.coverage) plus λ · maskedMean(Σ_j min(α_tj, cov_tj)):
+ *   L = − Σ m_bt log P(y_bt) / Σ m_bt + λ Σ_{b,t} m_bt Σ_j min(α_btj, cov_btj) / Σ m_bt
+ * `training` turns dropout on; `coverage` adds the coverage term (training: yes; validation loss: without it).
+ */
+export function teacherForcedLoss(model: Seq2SeqModel, b: Batch, opts: { training?: boolean; labelSmoothing?: number; coverage?: boolean } = {}): { loss: tf.Scalar; accuracy: tf.Scalar } {
+  checkLossOptions(model, opts);
+  const copy = isCopy(model);
+  if (copy && (!b.sourceExt || !b.targetExt)) throw new Error('train: a copy model (config copy: true) needs batches with copy ids (sourceExt, targetExt): build the examples with copyExamples');
+  const out = model.forward(b.source, b.sourceMask, b.targetIn, { training: opts.training, sourceExt: b.sourceExt }); // logits [b, T, V] (copy: log P [b, T, X])
+  const targets = copy ? b.targetExt! : b.targetOut; // [b, T]
+  const accuracy = tokenAccuracy(out.logits, targets, b.targetMask);
+  if (!copy) return { loss: maskedCrossEntropy(out.logits, targets, b.targetMask, { labelSmoothing: opts.labelSmoothing }), accuracy };
+  const nll = maskedNll(out.logits, targets, b.targetMask);
+  const cfg = model.config as { coverageWeight?: number };
+  if (!opts.coverage || !out.coverageLoss) return { loss: nll, accuracy };
+  return { loss: tf.add(nll, tf.mul(maskedMean(out.coverageLoss, b.targetMask), cfg.coverageWeight ?? 1)) as tf.Scalar, accuracy };
 }

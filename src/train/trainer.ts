@@ -8,7 +8,7 @@ import { Anchor, disposeAnchor, makeAnchor, withAnchorGradients, type AnchorOpti
 import { dataFingerprint, restoreCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
 import { makeTrainStep, StepKind, StepMode } from './fast/step';
 import { initFrom, InitReport, InitSource } from './init';
-import { clipByGlobalNorm, maskedCrossEntropy, tokenAccuracy } from './loss';
+import { clipByGlobalNorm, teacherForcedLoss } from './loss';
 import { checkParts, ModelPart, partGroups } from './parts';
 import { warmupFactor } from './schedule';
 
@@ -159,9 +159,9 @@ export function evaluate(model: Seq2SeqModel, examples: readonly Example[], batc
   let tokens = 0;
   for (const b of batches(examples, { batchSize, seed: 0, shuffle: false, bucket: false })) {
     const [l, a, n] = readScalars(tf.tidy(() => {
-      const { logits } = model.forward(b.source, b.sourceMask, b.targetIn);
+      const { loss, accuracy } = teacherForcedLoss(model, b); // copy models: −log P(y) of the mixture, without the coverage term
       const n = tf.sum(b.targetMask.cast('float32'));
-      return [tf.mul(maskedCrossEntropy(logits, b.targetOut, b.targetMask), n), tf.mul(tokenAccuracy(logits, b.targetOut, b.targetMask), n), n];
+      return [tf.mul(loss, n), tf.mul(accuracy, n), n];
     }));
     loss += l;
     acc += a;

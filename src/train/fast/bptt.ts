@@ -21,6 +21,7 @@ export type FastSupport = { ok: true } | { ok: false; reason: string };
 export function fastStepSupport(config: ModelConfig, hasOp: (name: string) => boolean = backendHasOp): FastSupport {
   if (config.kind === 'transformer') return { ok: false, reason: 'the Transformer has no hand-written backward pass (the fast step covers the recurrent encoder–decoders)' };
   if (config.encoder === 'cnn') return { ok: false, reason: 'the cnn encoder has no hand-written backward pass' };
+  if (config.copy) return { ok: false, reason: 'the copy mechanism (pointer-generator, config copy) has no hand-written backward pass: its mixture loss −log P(y) runs on autodiff' };
   if (tf.getBackend() !== 'tensorflow') return { ok: false, reason: `the backend is ${tf.getBackend()}, not tfjs-node's native "tensorflow"` };
   const missing = missingOps(hasOp);
   if (missing.length) return { ok: false, reason: `the backend lacks the TensorFlow op${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (${backendVersions()})` };

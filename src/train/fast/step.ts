@@ -3,7 +3,7 @@
 import type { Batch } from '../../data';
 import type { Seq2Seq, Seq2SeqModel } from '../../seq2seq';
 import { tf } from '../../tf';
-import { maskedCrossEntropy, tokenAccuracy } from '../loss';
+import { checkLossOptions, teacherForcedLoss } from '../loss';
 import { FastStep, fastStepSupport } from './bptt';
 import type { HandleCounts } from './native';
 
@@ -26,6 +26,7 @@ export interface TrainStep {
 /** The readable reference: tape-based gradients of the model's own forward pass. */
 function autodiffStep(model: Seq2SeqModel, reason: string, labelSmoothing: number, trained?: readonly tf.Variable[]): TrainStep {
   const vars = trained ? [...trained] : model.trainableVariables; // frozen weights need no gradient
+  checkLossOptions(model, { labelSmoothing });
   return {
     kind: 'autodiff',
     reason,
@@ -33,9 +34,9 @@ function autodiffStep(model: Seq2SeqModel, reason: string, labelSmoothing: numbe
     run(b) {
       let accuracy: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const { logits } = model.forward(b.source, b.sourceMask, b.targetIn, { training: true }); // dropout on, where the model has it
-        accuracy = tf.keep(tokenAccuracy(logits, b.targetOut, b.targetMask));
-        return maskedCrossEntropy(logits, b.targetOut, b.targetMask, { labelSmoothing });
+        const { loss, accuracy: acc } = teacherForcedLoss(model, b, { training: true, labelSmoothing, coverage: true }); // dropout on, where the model has it
+        accuracy = tf.keep(acc);
+        return loss;
       }, vars);
       return { loss: value, accuracy: accuracy!, grads };
     },

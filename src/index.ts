@@ -7,7 +7,7 @@ export { disposeDeep, fresh } from './notebook/fresh';
 export * from './attention';
 export { attentionHeatmap, heatmapGrid, type HeatmapPanel } from './viz/heatmap';
 export * from './data';
-export { copyExamples, copyIds, decodeExtended, type CopyIds } from './data/copy';
+export { copyExamples, copyIds, copySplits, decodeExtended, type CopyIds } from './data/copy';
 export { frameHtml, htmlTable, showFrame } from './viz/table';
 export { barChart, histogram } from './viz/charts';
 export { lossCurves } from './viz/curves';

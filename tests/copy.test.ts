@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import {
-  beamSearch, copyExamples, copyIds, decodeExtended, disposeBatch, evaluate, loadModel, makeBatch, rng, sampleDecode, saveModel, Seq2Seq, teacherForcedLoss, tf,
+  beamSearch, copyExamples, copyIds, copySplits, decodeExtended, encodeSplits, disposeBatch, evaluate, loadModel, makeBatch, rng, sampleDecode, saveModel, Seq2Seq, teacherForcedLoss, tf,
   train, translate, UNK_ID, Vocabulary, wordTokenizer, type Example, type ModelBundle, type Seq2SeqConfig,
 } from '../src';
 import { makeTrainStep } from '../src/train/fast/step';
@@ -37,6 +37,18 @@ test('makeBatch: copy ids padded into sourceExt [b, S] and targetExt [b, T] (wit
   disposeBatch(b);
   assert.throws(() => makeBatch([ex[0], { source: [4], target: [4] }]), /example 1 has no copy ids/);
   assert.throws(() => makeBatch([{ ...ex[0], sourceExt: [4] }]), /example 0: sourceExt\/targetExt have 1\/2 ids for 3\/2 tokens/);
+});
+
+test('copySplits: the ids encodeSplits gives, plus copy ids', () => {
+  const tok = wordTokenizer();
+  const dataset = { train: [{ source: 'the cat sat', target: 'le chat', line: 1 }, { source: 'a dog', target: 'un chien', line: 2 }], valid: [{ source: 'the bird', target: 'le bird', line: 3 }], test: [] };
+  const enc = encodeSplits(dataset, { source: tok, target: tok });
+  const split = copySplits({ dataset, sourceTokenizer: tok, targetTokenizer: tok, sourceVocab: enc.sourceVocab, targetVocab: enc.targetVocab });
+  assert.deepEqual(split.train.map((e) => [e.source, e.target]), enc.train.map((e) => [e.source, e.target]));
+  assert.deepEqual(split.valid.map((e) => [e.source, e.target]), enc.valid.map((e) => [e.source, e.target]));
+  const V = enc.targetVocab.size;
+  assert.deepEqual(split.valid[0].oovs, ['▁the', '▁bird']);
+  assert.deepEqual(split.valid[0].targetExt, [enc.targetVocab.id('▁le'), V + 1], '"bird" is copyable: extended id V + 1');
 });
 
 // ---------------------------------------------------------------- the mixture

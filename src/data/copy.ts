@@ -9,6 +9,8 @@
 // probability 0. Ids are per example (as See et al.'s article_oovs), so an example means the same whatever batch it
 // is in, and a beam over one source needs nothing from the others.
 import type { Example } from './batch';
+import type { Pair } from './corpus';
+import type { Tokenizer } from './tokenize';
 import { EOS_ID, UNK_ID, Vocabulary } from './vocab';
 
 /** An example's copy ids: the source and target in extended ids, and the words the ids past V stand for. */
@@ -47,6 +49,21 @@ export function copyIds(source: readonly string[], target: readonly string[], ta
  */
 export function copyExamples(pairs: readonly { source: readonly string[]; target: readonly string[] }[], vocab: { source: Vocabulary; target: Vocabulary }): Example[] {
   return pairs.map((p) => ({ source: vocab.source.encode(p.source), target: vocab.target.encode(p.target), ...copyIds(p.source, p.target, vocab.target) }));
+}
+
+/**
+ * A task's splits (prepareTask) with copy ids: each pair tokenised by the task's tokenizers and encoded by
+ * copyExamples, so `source`/`target` are the ids encodeSplits gives and the copy ids come with them.
+ */
+export function copySplits(task: {
+  dataset: { train: readonly Pair[]; valid: readonly Pair[]; test: readonly Pair[] };
+  sourceTokenizer: Tokenizer;
+  targetTokenizer: Tokenizer;
+  sourceVocab: Vocabulary;
+  targetVocab: Vocabulary;
+}): { train: Example[]; valid: Example[]; test: Example[] } {
+  const enc = (ps: readonly Pair[]) => copyExamples(ps.map((p) => ({ source: task.sourceTokenizer.tokenize(p.source), target: task.targetTokenizer.tokenize(p.target) })), { source: task.sourceVocab, target: task.targetVocab });
+  return { train: enc(task.dataset.train), valid: enc(task.dataset.valid), test: enc(task.dataset.test) };
 }
 
 /**

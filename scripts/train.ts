@@ -3,7 +3,7 @@
 // loss) in the output folder, and reports exact match and BLEU on the test split.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { corpusBleu, DATASET_NAMES, DatasetName, exactMatch, formatBackendReport, prepareTask, saveModel, Seq2Seq, Seq2SeqConfig, TaskBpeOptions, train, TrainConfig, translate, validateTrainConfig } from '../src';
+import { copySplits, corpusBleu, DATASET_NAMES, DatasetName, exactMatch, formatBackendReport, prepareTask, saveModel, Seq2Seq, Seq2SeqConfig, TaskBpeOptions, train, TrainConfig, translate, validateTrainConfig } from '../src';
 
 interface RunConfig {
   dataset: DatasetName;
@@ -35,7 +35,7 @@ interface RunConfig {
 
 const KEYS = {
   '': ['dataset', 'kind', 'tokenizer', 'model', 'train', 'out', 'beam', 'init'],
-  model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed', 'dropout'],
+  model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed', 'dropout', 'copy', 'coverage', 'coverageWeight'],
   train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom', 'warmup', 'labelSmoothing', 'anchor'],
 } as const;
 
@@ -89,7 +89,8 @@ async function main(): Promise<void> {
   const out = path.resolve(path.dirname(file), cfg.out);
   console.log(`[train] ${cfg.dataset}${cfg.kind ? ` (${cfg.kind})` : ''}: ${task.train.length} train / ${task.valid.length} valid / ${task.test.length} test pairs; ${model.countParams()} parameters; saving to ${out}`);
   const init = cfg.init === undefined ? undefined : { from: here(cfg.init)!, sourceVocab: task.sourceVocab, targetVocab: task.targetVocab };
-  const result = await train(model, task, { ...trainCfg, init, progress: 'text', title: `${cfg.model.kind} on ${cfg.dataset}`, onBest: () => saveModel(out, bundle) });
+  const data = cfg.model.copy ? copySplits(task) : task; // a copy model trains on examples with copy ids
+  const result = await train(model, data, { ...trainCfg, init, progress: 'text', title: `${cfg.model.kind} on ${cfg.dataset}`, onBest: () => saveModel(out, bundle) });
   if (result.init) console.log(`[train] started from ${result.init.from}: source rows ${result.init.source.kept} kept, ${result.init.source.added} new; target ${result.init.target.kept} kept, ${result.init.target.added} new`);
   const outputs = translate(bundle, task.dataset.test.map((p) => p.source), { beam: cfg.beam });
   const refs = task.dataset.test.map((p) => p.target);

@@ -109,7 +109,7 @@ test('attentionPool with dropout: the context averages the dropped (and rescaled
 test('shape errors name the function, the arguments and both shapes', () => {
   assert.throws(() => dotScore(tf.zeros([1, 2, 3]) as tf.Tensor3D, tf.zeros([1, 4, 5]) as tf.Tensor3D),
     /dotScore: query \[1, 2, 3\] and keys \[1, 4, 5\] disagree: axis -1 of query is 3, axis -1 of keys is 5/);
-  assert.throws(() => dotScore(tf.zeros([2, 3]) as unknown as tf.Tensor3D, tf.zeros([1, 4, 3]) as tf.Tensor3D), /dotScore: query must have rank 3, received shape \[2, 3\]/);
+  assert.throws(() => dotScore(tf.zeros([2, 3]) as unknown as tf.Tensor3D, tf.zeros([1, 4, 3]) as tf.Tensor3D), /dotScore: query must have rank 3 or 4, received shape \[2, 3\]/);
   assert.throws(() => generalScore(q(), k(), tf.zeros([3, 2]) as tf.Tensor2D), /generalScore: query \[1, 2, 2\] and W \[3, 2\] disagree/);
   assert.throws(() => attentionPool(tf.zeros([1, 2, 3]) as tf.Tensor3D, tf.zeros([1, 4, 2]) as tf.Tensor3D), /attentionPool: scores .* and values .* disagree/);
 });

@@ -3,8 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
-  attendHeads, beamSearch, causalMask, greedyDecode, makeBatch, disposeBatch, MultiHeadAttention, multiHeadAttention, projectHeads, sampleDecode,
-  ShapeChecker, sinusoidalEncoding, tf, Transformer, type TransformerConfig,
+  attendHeads, beamSearch, causalMask, dotScore, greedyDecode, makeBatch, disposeBatch, fusedLayerNorm, layerNorm, layerNormRows, MultiHeadAttention, multiHeadAttention, projectHeads, sampleDecode,
+  ShapeChecker, sinusoidalEncoding, softmaxMaskTerms, tf, Transformer, type TransformerConfig,
 } from '../src';
 
 const cfg: TransformerConfig = { kind: 'transformer', sourceVocabSize: 13, targetVocabSize: 11, dModel: 16, numHeads: 4, ffDim: 32, encoderLayers: 2, decoderLayers: 2, dropout: 0, seed: 3 };
@@ -130,6 +130,52 @@ test('MultiHeadAttention: the layer is its functional core; cached keys/values g
   assert.throws(() => projectHeads(x, w.valueKernel.slice([0, 0, 0], [6, -1, -1])), /projectHeads: kernel must have shape \[7, heads, size\] for x \[2, 6, 7\], received \[6, 2, 4\]/);
 });
 
+test('fusedLayerNorm (one TensorFlow kernel) is layerNorm: within 1e-6, as [n, d] and [1, n, 1, d], with γ and β or without; no leaks', () => {
+  const x = tf.randomNormal([5, 16], 0.7, 3, 'float32', 2) as tf.Tensor2D;
+  const gamma = tf.randomNormal([16], 1, 0.5, 'float32', 3);
+  const beta = tf.randomNormal([16], 0, 0.5, 'float32', 4);
+  const readable = tf.tidy(() => layerNorm(x.expandDims(0) as tf.Tensor3D, gamma, beta).squeeze([0]));
+  const plain = tf.tidy(() => layerNorm(x.expandDims(0) as tf.Tensor3D, tf.ones([16]), tf.zeros([16])).squeeze([0]));
+  const x4 = x.reshape([1, 5, 1, 16]);
+  const rows = layerNormRows(5);
+  const before = tf.memory().numTensors;
+  const fused = fusedLayerNorm(x, gamma, beta, 1e-5, rows);
+  const nchw = fusedLayerNorm(x4, null, null, 1e-5, rows);
+  assert.equal(tf.memory().numTensors, before + 2, 'fusedLayerNorm leaked tensors');
+  assert.deepEqual([fused.shape, nchw.shape], [[5, 16], [1, 5, 1, 16]]);
+  assert.ok(maxDiff(fused, readable) < 1e-6, `with γ, β: ${maxDiff(fused, readable)}`);
+  assert.ok(maxDiff(nchw.reshape([5, 16]), plain) < 1e-6, `normalisation alone: ${maxDiff(nchw.reshape([5, 16]), plain)}`);
+  assert.ok(maxDiff(plain, readable) > 0.1, 'γ and β did nothing: the comparison would not tell them apart');
+  const few = layerNormRows(4);
+  assert.throws(() => fusedLayerNorm(x, gamma, beta, 1e-5, few), /fusedLayerNorm: rows are for 4 positions, x \[5,16\] has 5/);
+  tf.dispose([x, x4, gamma, beta, readable, plain, fused, nchw, ...Object.values(rows), ...Object.values(few)]);
+});
+
+test('attendHeads over heads as an axis: the same as each head alone (rank-3 scores), a mask\'s terms give the mask\'s bits, one query position merges as many', () => {
+  const [b, h, tq, tv, k] = [2, 3, 4, 5, 2];
+  const q = tf.randomNormal([b, h, tq, k], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const kk = tf.randomNormal([b, h, tv, k], 0, 1, 'float32', 6) as tf.Tensor4D;
+  const v = tf.randomNormal([b, h, tv, k], 0, 1, 'float32', 7) as tf.Tensor4D;
+  const wo = tf.randomNormal([h, k, 6], 0, 1, 'float32', 8);
+  const mask = tf.tensor3d([[[1, 1, 1, 0, 0]], [[1, 1, 1, 1, 1]]]).cast('bool'); // [b, 1, Tv]
+  const full = attendHeads(q, kk, v, wo, undefined, mask);
+  for (let i = 0; i < h; i++) {
+    const one = (t: tf.Tensor4D) => t.slice([0, i, 0, 0], [-1, 1, -1, -1]).squeeze([1]) as tf.Tensor3D;
+    const byHand = tf.softmax(tf.add(tf.div(dotScore(one(q), one(kk)), Math.sqrt(k)), tf.mul(tf.sub(1, mask.cast('float32')), -1e9))); // [b, Tq, Tv]
+    assert.ok(maxDiff(full.scores.slice([0, i, 0, 0], [-1, 1, -1, -1]).squeeze([1]), byHand) < 1e-6, `head ${i}`);
+  }
+  const terms = softmaxMaskTerms(mask.expandDims(1)); // [b, 1, 1, Tv]: the per-head shape
+  const viaTerms = attendHeads(q, kk, v, wo.reshape([h * k, 6]), undefined, terms); // and the output kernel as [h·k, out]
+  assert.equal(maxDiff(viaTerms.output, full.output), 0);
+  assert.equal(maxDiff(viaTerms.scores, full.scores), 0);
+  for (let t = 0; t < tq; t++) {
+    const step = attendHeads(q.slice([0, 0, t, 0], [-1, -1, 1, -1]), kk, v, wo, undefined, mask); // one query position: merged by a reshape
+    assert.ok(maxDiff(step.output, full.output.slice([0, t, 0], [-1, 1, -1])) < 1e-6, `position ${t}`);
+  }
+  assert.throws(() => attendHeads(q, kk, v, wo, undefined, tf.ones([b, h + 1, tq, tv], 'bool')), /attendHeads: mask must have shape \[batch, Tq, Tv\] = \[2, 4, 5\] or \[batch, heads, Tq, Tv\] = \[2, 3, 4, 5\]/);
+  assert.throws(() => attendHeads(q, kk, v, tf.zeros([5, 6])), /attendHeads: outputKernel must have shape \[3, 2, out\] \(or \[6, out\]\), received \[5, /);
+});
+
 test('cached and uncached step decoders agree to 1e-5 at every step, through beam reordering; no tensor leaks', () => {
   const model = new Transformer({ ...cfg, dropout: 0.1 });
   const b = makeBatch(examples);
@@ -176,6 +222,21 @@ test('cached and uncached step decoders agree to 1e-5 at every step, through bea
     });
   }
   assert.ok(g1.some((d) => d.tokens.length > 2), 'the random model stopped at once: the comparison would be empty');
+  // states share the source's tensors and the step weights by count: a second dispose is a no-op, a disposed state is refused
+  const [ones, next] = [tf.tensor1d([1, 1, 1], 'int32'), tf.tensor1d([4, 5, 6], 'int32')];
+  const a0 = fast.init(3);
+  const a1 = fast.step(ones, a0);
+  fast.dispose(a0);
+  fast.dispose(a0);
+  assert.throws(() => fast.step(ones, a0), /stepDecoder.step: the state was disposed/);
+  const a2 = fast.step(next, a1.state); // the source's tensors and the step weights outlive a0: a1 holds them
+  const r0 = slow.init(3);
+  const r1 = slow.step(ones, r0);
+  const r2 = slow.step(next, r1.state);
+  assert.ok(maxDiff(a2.logProbs, r2.logProbs) < 1e-5, 'a step after its ancestor was disposed differs from the uncached one');
+  for (const st of [a1.state, a2.state]) fast.dispose(st);
+  for (const st of [r0, r1.state, r2.state]) slow.dispose(st);
+  tf.dispose([ones, next, ...[a1, a2, r1, r2].flatMap((o) => [o.logProbs, o.attention!])]);
   assert.equal(tf.memory().numTensors, before, 'greedy, sampling or beam decoding leaked tensors');
   disposeBatch(b);
   model.dispose();
@@ -194,17 +255,17 @@ test('greedy (cached) decoding reproduces the teacher-forced argmax at every pos
   model.dispose();
 });
 
-test('measured (logged, not asserted): per-step time vs prefix length, cached and uncached; 2 + 2 layers, d 128, 4 heads', () => {
+test('measured (logged, not asserted): per-step time vs prefix length, cached and uncached, batch 1 and 8; 2 + 2 layers, d 128, 4 heads', () => {
   const model = new Transformer({ kind: 'transformer', sourceVocabSize: 40, targetVocabSize: 40, dModel: 128, numHeads: 4, ffDim: 512, encoderLayers: 2, decoderLayers: 2, dropout: 0, seed: 1 });
-  const source = tf.tensor2d([Array.from({ length: 20 }, (_, i) => 4 + (i % 30))], undefined, 'int32');
-  const mask = tf.ones([1, 20], 'bool') as tf.Tensor2D;
   const steps = 60;
-  const perStep = (cache: boolean): number[] => {
+  const perStep = (b: number, cache: boolean): number[] => {
+    const source = tf.tensor2d(Array.from({ length: b }, (_, r) => Array.from({ length: 20 }, (_, i) => 4 + ((i + r) % 30))), undefined, 'int32');
+    const mask = tf.ones([b, 20], 'bool') as tf.Tensor2D;
     const dec = model.stepDecoder(source, mask, { cache });
-    let s = dec.init(1);
+    let s = dec.init(b);
     const ms: number[] = [];
     for (let t = 0; t < steps; t++) {
-      const prev = tf.tensor1d([t === 0 ? 1 : 4 + (t % 30)], 'int32'); // a fixed output: no early </s>
+      const prev = tf.tensor1d(Array.from({ length: b }, (_, r) => (t === 0 ? 1 : 4 + ((t + r) % 30))), 'int32'); // a fixed output: no early </s>
       const t0 = performance.now();
       const out = dec.step(prev, s);
       out.logProbs.dataSync();
@@ -214,17 +275,23 @@ test('measured (logged, not asserted): per-step time vs prefix length, cached an
       tf.dispose([prev, out.logProbs, out.attention!]);
     }
     dec.dispose(s);
+    tf.dispose([source, mask]);
     return ms;
   };
-  perStep(true); // warm up the kernels
-  perStep(false);
-  const [cached, uncached] = [perStep(true), perStep(false)];
   const mean = (a: number[], from: number, to: number) => a.slice(from, to).reduce((x, y) => x + y, 0) / (to - from);
-  for (const [from, to] of [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50], [50, 60]]) {
-    console.log(`prefix ${String(from + 1).padStart(2)}–${to}: cached ${mean(cached, from, to).toFixed(2)} ms/step, uncached ${mean(uncached, from, to).toFixed(2)} ms/step`);
-  }
   const total = (a: number[]) => a.slice(0, 30).reduce((x, y) => x + y, 0);
-  console.log(`30-token output: cached ${total(cached).toFixed(1)} ms, uncached ${total(uncached).toFixed(1)} ms, ${(total(uncached) / total(cached)).toFixed(1)}× faster`);
-  tf.dispose([source, mask]);
+  for (const b of [1, 8]) {
+    perStep(b, true); // warm up the kernels
+    perStep(b, false);
+    // three alternating runs of each; the median 30-token total of each
+    const runs = Array.from({ length: 3 }, () => [perStep(b, true), perStep(b, false)]);
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
+    const [cached, uncached] = [0, 1].map((i) => runs.map((r) => r[i]).sort((x, y) => total(x) - total(y))[1]);
+    for (const [from, to] of [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50], [50, 60]]) {
+      console.log(`batch ${b}, prefix ${String(from + 1).padStart(2)}–${to}: cached ${mean(cached, from, to).toFixed(2)} ms/step, uncached ${mean(uncached, from, to).toFixed(2)} ms/step`);
+    }
+    const [c, u] = [median(runs.map((r) => total(r[0]))), median(runs.map((r) => total(r[1])))];
+    console.log(`batch ${b}, 30-token output (median of 3): cached ${c.toFixed(1)} ms, uncached ${u.toFixed(1)} ms, ${(u / c).toFixed(2)}× faster`);
+  }
   model.dispose();
 });

@@ -1,30 +1,35 @@
 // Score functions e(q, k): how well each query matches each key. All batched:
-//   query [batch, Tq, dq], keys [batch, Tv, dk]  ->  scores [batch, Tq, Tv].
+//   query [batch, Tq, dq], keys [batch, Tv, dk]  ->  scores [batch, Tq, Tv]
+// (the dot-product scores also over heads: [batch, heads, Tq, d], [batch, heads, Tv, d] -> [batch, heads, Tq, Tv]).
 // Attention weights are the (masked) softmax of the scores over the keys axis.
 import { tf } from '../tf';
 import { linear } from './linear';
-import { checkRank, checkSameSize } from './shapes';
+import { checkRank, checkRankIn, checkSameSize, describe } from './shapes';
 
 /**
  * Dot-product score (Luong "dot"): e_ij = q_iᵀ k_j. Needs dq = dk.
- * @returns [batch, Tq, Tv]
+ * Rank 4 (multi-head attention): query [batch, heads, Tq, d], keys [batch, heads, Tv, d], one matMul for all heads.
+ * @returns [batch, Tq, Tv] ([batch, heads, Tq, Tv])
  */
-export function dotScore(query: tf.Tensor3D, keys: tf.Tensor3D): tf.Tensor3D {
-  checkRank('dotScore', 'query', query, 3);
-  checkRank('dotScore', 'keys', keys, 3);
+export function dotScore<T extends tf.Tensor3D | tf.Tensor4D>(query: T, keys: T): T {
+  checkRankIn('dotScore', 'query', query, [3, 4]);
+  checkRankIn('dotScore', 'keys', keys, [3, 4]);
+  if (query.rank !== keys.rank || query.shape.slice(0, -2).some((n, i) => keys.shape[i] !== n)) {
+    throw new Error(`dotScore: query ${describe(query.shape)} and keys ${describe(keys.shape)} must have the same leading (batch${query.rank === 4 ? ', heads' : ''}) axes`);
+  }
   checkSameSize('dotScore', 'query', query, -1, 'keys', keys, -1);
-  return tf.matMul(query, keys, false, true); // [b, Tq, d] x [b, Tv, d]ᵀ -> [b, Tq, Tv]
+  return tf.matMul(query, keys, false, true) as T; // [..., Tq, d] x [..., Tv, d]ᵀ -> [..., Tq, Tv]
 }
 
 /**
  * Scaled dot-product score (Vaswani et al.): e_ij = q_iᵀ k_j / √d, or times `scale` when given.
  * Dividing by √d keeps the scores' variance near 1 as d grows, so the softmax does not saturate.
- * `scale` may be a learned scalar tensor (Keras' Attention with use_scale).
- * @returns [batch, Tq, Tv]
+ * `scale` may be a learned scalar tensor (Keras' Attention with use_scale). Rank 3 or 4, as dotScore.
+ * @returns [batch, Tq, Tv] ([batch, heads, Tq, Tv])
  */
-export function scaledDotScore(query: tf.Tensor3D, keys: tf.Tensor3D, scale?: number | tf.Scalar): tf.Tensor3D {
-  const d = query.shape[2];
-  return tf.tidy(() => tf.mul(dotScore(query, keys), scale ?? 1 / Math.sqrt(d)));
+export function scaledDotScore<T extends tf.Tensor3D | tf.Tensor4D>(query: T, keys: T, scale?: number | tf.Scalar): T {
+  const d = query.shape[query.rank - 1];
+  return tf.tidy(() => tf.mul(dotScore(query, keys), scale ?? 1 / Math.sqrt(d)) as T);
 }
 
 /**

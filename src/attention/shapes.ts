@@ -13,6 +13,13 @@ export function checkRank(where: string, arg: string, t: Shaped, rank: number): 
   }
 }
 
+/** Like checkRank, for functions batched over one or two leading axes ([batch, T, d] or [batch, heads, T, d]). */
+export function checkRankIn(where: string, arg: string, t: Shaped, ranks: readonly number[]): void {
+  if (!ranks.includes(t.shape.length)) {
+    throw new Error(`${where}: ${arg} must have rank ${ranks.join(' or ')}, received shape ${describe(t.shape)}`);
+  }
+}
+
 /** Checks that axis `ia` of `a` and axis `ib` of `b` have the same size (negative axes count from the end). */
 export function checkSameSize(where: string, aName: string, a: Shaped, ia: number, bName: string, b: Shaped, ib: number): void {
   const da = a.shape[ia < 0 ? a.shape.length + ia : ia];

@@ -17,6 +17,61 @@ export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor, beta: tf.Tensor, eps
   });
 }
 
+/** Constants fusedLayerNorm passes to TensorFlow for n positions: ones and zeros [n], an empty [0]; make them once for many calls. */
+export interface LayerNormRows {
+  ones: tf.Tensor1D;
+  zeros: tf.Tensor1D;
+  empty: tf.Tensor1D;
+}
+
+export function layerNormRows(n: number): LayerNormRows {
+  return { ones: tf.ones([n]) as tf.Tensor1D, zeros: tf.zeros([n]) as tf.Tensor1D, empty: tf.tensor1d([]) };
+}
+
+interface FusedBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
+  executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
+}
+
+/**
+ * layerNorm for inference, in one TensorFlow kernel on tfjs-node instead of nine: FusedBatchNormV3 in
+ * training mode normalises each channel over all other axes, so with the positions as the channels (x as
+ * NCHW [1, n, 1, d]) it returns every position's (x − μ)/√(σ² + ε), μ and σ² over its d features (the
+ * biased variance, as layerNorm). Then γ ⊙ · + β; with γ and β null, the normalisation alone (for a γ and β
+ * folded into the next projection). x [..., d] (n positions); given as [1, n, 1, d] it needs no reshape
+ * either way. No gradient (the decoder's cached steps use it); on a backend without the op it is layerNorm
+ * itself. The test holds it to layerNorm within 1e-6. `rows`: layerNormRows(n), to share across calls.
+ */
+export function fusedLayerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor | null, beta: tf.Tensor | null, eps = 1e-5, rows?: LayerNormRows): T {
+  const backend = tf.backend() as unknown as Partial<FusedBackend>;
+  const d = x.shape[x.rank - 1];
+  const n = x.size / d;
+  const affine = (y: tf.Tensor) => (gamma && beta ? tf.add(tf.mul(y, gamma), beta) : y) as T;
+  if (tf.getBackend() !== 'tensorflow' || typeof backend.executeMultipleOutputs !== 'function' || !backend.binding) {
+    return tf.tidy(() => {
+      const [ones, zeros] = [gamma ?? tf.ones([d]), beta ?? tf.zeros([d])];
+      return tf.reshape(layerNorm(tf.reshape(x, [1, n, d]) as tf.Tensor3D, ones, zeros, eps), x.shape) as T;
+    });
+  }
+  if (rows && rows.ones.shape[0] !== n) throw new Error(`fusedLayerNorm: rows are for ${rows.ones.shape[0]} positions, x ${JSON.stringify(x.shape)} has ${n}`);
+  const B = backend.binding;
+  const attrs = [
+    { name: 'T', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT },
+    { name: 'U', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT },
+    { name: 'epsilon', type: B.TF_ATTR_FLOAT, value: eps },
+    { name: 'exponential_avg_factor', type: B.TF_ATTR_FLOAT, value: 1 },
+    { name: 'data_format', type: B.TF_ATTR_STRING, value: 'NCHW' },
+    { name: 'is_training', type: B.TF_ATTR_BOOL, value: true },
+  ];
+  const nchw = x.rank === 4 && x.shape[0] === 1 && x.shape[2] === 1; // already [1, n, 1, d]
+  return tf.tidy(() => {
+    const r = rows ?? layerNormRows(n);
+    const [normed, ...stats] = backend.executeMultipleOutputs!('FusedBatchNormV3', attrs, [nchw ? x : tf.reshape(x, [1, n, 1, d]), r.ones, r.zeros, r.empty, r.empty], 6); // [1, n, 1, d]; batch statistics
+    tf.dispose(stats);
+    return affine(nchw ? normed : tf.reshape(normed, x.shape));
+  });
+}
+
 export interface FeedForwardWeights {
   kernel1: tf.Tensor2D; // [d, ff]
   bias1: tf.Tensor1D; // [ff]

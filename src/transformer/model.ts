@@ -8,16 +8,16 @@
 // well scaled at every depth and training is stable with a short warm-up or none; post-LN (the original
 // LN(x + F(x))) needs the warm-up to not diverge. Small models trained briefly, as here, are the case where
 // that matters most.
-import { MultiHeadWeights } from '../attention/layers/multi-head-attention';
+import { attendHeads, MultiHeadWeights } from '../attention/layers/multi-head-attention';
 import { linear } from '../attention/linear';
 import { causalMask, scoreMask } from '../attention/masks';
 import { describe } from '../attention/shapes';
-import { maskedSoftmax, softmaxMaskTerms, type SoftmaxMaskTerms } from '../attention/softmax';
+import { softmaxMaskTerms, type SoftmaxMaskTerms } from '../attention/softmax';
 import type { ForwardOutput, StepDecoder } from '../seq2seq/model';
 import { freeScope, WeightStore } from '../seq2seq/weights';
 import { tf } from '../tf';
 import { tidyObject } from '../tidy';
-import { appendKeyValues, attendOver, feedForward, FeedForwardWeights, keyValues, KeyValues, layerNorm } from './blocks';
+import { appendKeyValues, attendOver, feedForward, FeedForwardWeights, fusedLayerNorm, keyValues, KeyValues, layerNorm, layerNormRows } from './blocks';
 import { TransformerConfig, validateTransformerConfig } from './config';
 import { sinusoidalEncoding } from './positional';
 
@@ -27,27 +27,71 @@ export interface TransformerForwardOutput extends ForwardOutput {
 }
 
 /**
- * A decoding state for b hypotheses; it owns all its tensors (dispose it with the StepDecoder).
- * Cached decoding keeps each decoder layer's self-attention keys/values of the prefix and the
- * cross-attention keys/values of the source (computed once); uncached decoding keeps the encoder's
- * output and re-runs the whole prefix at every step.
+ * Tensors a decode holds once for many states: each state points at them and counts itself in `refs`;
+ * the last state disposed frees them. A step's new state shares them with the old one (no clones).
  */
-export interface TransformerDecodeState {
-  /** Tokens fed so far per hypothesis, <s> first. */
-  tokens: number[][];
+export interface SharedTensors<T> {
+  tensors: T;
+  refs: number;
+}
+
+/** What a decode keeps per source row (select() gathers it anew when hypotheses are reordered). */
+export interface TransformerSourceTensors {
   /** bool [b, S] */
   sourceMask: tf.Tensor2D;
   /** Cached: per decoder layer, the source's keys/values [b, h, S, d/h]. */
   cross: KeyValues[];
-  /** Cached: per decoder layer, the prefix's self-attention keys/values [b, h, t, d/h] (none before the first step). */
-  self?: KeyValues[];
-  /** Uncached: the encoder's output [b, S, d]. */
-  memory?: tf.Tensor3D;
   /**
    * Cached: the cross-attention mask of sourceMask as maskedSoftmax applies it, built once per source:
-   * `bias` = −10⁹ (1 − m) added to the scores, `keep` = m multiplying the weights; float [b, 1, S] each.
+   * `bias` = −10⁹ (1 − m) added to the scores, `keep` = m multiplying the weights; float [b, 1, 1, S] each
+   * (attendHeads' per-head shape [b, h, Tq, S], broadcast over heads and the one query position).
    */
   crossMask?: SoftmaxMaskTerms;
+  /** Uncached: the encoder's output [b, S, d]. */
+  memory?: tf.Tensor3D;
+}
+
+/**
+ * The decoder's weights arranged for one-position steps, made once per decode (so a decode sees the weights
+ * of the moment it started): each layer norm's γ and β folded into the projection that reads the norm,
+ * LN(x) W + b = n(x) (diag(γ) W) + (β W + b) with n(x) = (x − μ)/√(σ² + ε); the self-attention's query, key
+ * and value kernels side by side (one matMul for all three); the embedding scaled by √d.
+ */
+export interface TransformerStepWeights {
+  /** E √d [V, d] */
+  embedding: tf.Tensor2D;
+  layers: {
+    /** [d, 3d] and [3d]: query, key, value of the self-attention after its norm */
+    qkvKernel: tf.Tensor2D;
+    qkvBias: tf.Tensor1D;
+    /** [d, d] and [d]: the cross-attention's query after its norm */
+    crossQueryKernel: tf.Tensor2D;
+    crossQueryBias: tf.Tensor1D;
+    /** [d, ff] and [ff]: the feed-forward network's first layer after its norm */
+    ffnKernel: tf.Tensor2D;
+    ffnBias: tf.Tensor1D;
+  }[];
+  /** [d, V] and [V]: the output layer after the final norm */
+  outputKernel: tf.Tensor2D;
+  outputBias: tf.Tensor1D;
+}
+
+/**
+ * A decoding state for b hypotheses; dispose it with the StepDecoder (it owns its self-attention cache and
+ * a count on the shared tensors). Cached decoding keeps each decoder layer's self-attention keys/values of
+ * the prefix and the cross-attention keys/values of the source (computed once); uncached decoding keeps
+ * the encoder's output and re-runs the whole prefix at every step.
+ */
+export interface TransformerDecodeState {
+  /** Tokens fed so far per hypothesis, <s> first. */
+  tokens: number[][];
+  source: SharedTensors<TransformerSourceTensors>;
+  /** Cached: the weights for one-position steps. */
+  stepWeights?: SharedTensors<TransformerStepWeights>;
+  /** Cached: per decoder layer, the prefix's self-attention keys/values [b, h, t, d/h] (none before the first step). */
+  self?: KeyValues[];
+  /** Set by dispose: a second dispose does nothing. */
+  disposed?: boolean;
 }
 
 /** One decoder layer's result: the new positions' vectors, the self-attention keys/values including them, the cross-attention weights. */
@@ -216,9 +260,10 @@ export class Transformer {
     return Array.from({ length: this.config.decoderLayers }, (_, i) => keyValues(memory, this.attentionWeights(`attention/layer${i}/cross_attention`)));
   }
 
-  /** sourceMask bool [b, S] as maskedSoftmax applies it to cross-attention scores: bias −10⁹ (1 − m) and keep m, float [b, 1, S]. */
+  /** sourceMask bool [b, S] as maskedSoftmax applies it to cross-attention scores: bias −10⁹ (1 − m) and keep m, float [b, 1, 1, S]. */
   private crossMaskOf(sourceMask: tf.Tensor2D): SoftmaxMaskTerms {
-    return tf.tidy(() => softmaxMaskTerms(tf.expandDims(tf.cast(sourceMask, 'bool'), 1))); // [b, 1, S] each
+    const [b, S] = sourceMask.shape;
+    return tf.tidy(() => softmaxMaskTerms(tf.reshape(tf.cast(sourceMask, 'bool'), [b, 1, 1, S]))); // [b, 1, 1, S] each
   }
 
   /**
@@ -258,59 +303,83 @@ export class Transformer {
     return { logits, self, crossScores };
   }
 
+  /** The decoder's weights for cached steps (TransformerStepWeights), from their values now. */
+  private stepWeights(): TransformerStepWeights {
+    const r = (n: string) => this.weights.read(n);
+    // LN(x) W + b = n(x) (diag(γ) W) + (β W + b), for the norm p read by the projection (kernel [d, u], bias [u])
+    const fold = (p: string, kernel: tf.Tensor, bias: tf.Tensor): [tf.Tensor2D, tf.Tensor1D] => [
+      tf.mul(tf.expandDims(r(`${p}/gamma`), 1), kernel) as tf.Tensor2D,
+      tf.add(tf.reshape(tf.matMul(tf.expandDims(r(`${p}/beta`), 0), kernel as tf.Tensor2D), [-1]), bias) as tf.Tensor1D,
+    ];
+    return tidyObject(() => ({
+      embedding: tf.mul(r('decoder/embedding'), Math.sqrt(this.d)) as tf.Tensor2D,
+      layers: Array.from({ length: this.config.decoderLayers }, (_, i) => {
+        const sp = `decoder/cell/layer${i}/self_attention`;
+        const part = (n: string) => ['query', 'key', 'value'].map((q) => r(`${sp}/${q}/${n}`));
+        const [qkvKernel, qkvBias] = fold(`${sp}_norm`, tf.concat(part('kernel'), 1), tf.concat(part('bias'), 0)); // [d, 3d], [3d]
+        const cp = `attention/layer${i}/cross_attention`;
+        const [crossQueryKernel, crossQueryBias] = fold(`${cp}_norm`, r(`${cp}/query/kernel`), r(`${cp}/query/bias`));
+        const fp = `decoder/cell/layer${i}/ffn`;
+        const [ffnKernel, ffnBias] = fold(`decoder/cell/layer${i}/ffn_norm`, r(`${fp}/dense1/kernel`), r(`${fp}/dense1/bias`));
+        return { qkvKernel, qkvBias, crossQueryKernel, crossQueryBias, ffnKernel, ffnBias };
+      }),
+      ...(([outputKernel, outputBias]) => ({ outputKernel, outputBias }))(fold('decoder/cell/norm', r('output/kernel'), r('output/bias'))),
+    }));
+  }
+
   /**
    * One cached decoding step at position t: the decoder on one new position per hypothesis, the same
-   * arithmetic as decode() on [b, 1] ids (and so as the uncached reference), with the per-step work cut to
-   * what depends on the new position: every tensor is [b, d] (no [b, 1, d] reshapes), the heads of one
-   * position are split and merged by reshapes alone (a transpose of a length-1 axis moves nothing), the
-   * weights are read as stored ([d, d] kernels: no per-step reshapes), the new position sees the whole
-   * prefix (no causal mask), and the cross-attention mask is the one built at init (s.crossMask).
+   * arithmetic as decode() on [b, 1] ids (and so as the uncached reference, which the tests hold it to),
+   * with the per-step work cut to what depends on the new position. Attention is the library's core
+   * (attendHeads) on the new position's query heads over the cached keys/values. Around it: the positions'
+   * vectors are [1, b, 1, d] (no reshapes for norms, projections or residuals); the weights are TransformerStepWeights (norms' γ, β folded into the next
+   * projection, query/key/value in one matMul); the heads of one position are split by a reshape alone; the
+   * output kernels are read as stored, attendHeads' [h·d/h, d]; the new position sees the whole prefix (no
+   * causal mask); the cross-attention mask is the one built at init; layer norm is fusedLayerNorm (one
+   * TensorFlow kernel, held to layerNorm by a test).
    * ids int32 [b] -> logits [b, V], the self caches including this position, the last layer's
    * cross-attention weights averaged over heads [b, S].
    */
   private cachedStep(ids: tf.Tensor1D, t: number, s: TransformerDecodeState): { logits: tf.Tensor2D; self: KeyValues[]; attention: tf.Tensor2D } {
     const { d } = this;
     const h = this.config.numHeads;
-    const k = d / h;
     const b = ids.shape[0];
+    const w = s.stepWeights!.tensors;
+    const { cross, crossMask } = s.source.tensors;
     const r = (n: string) => this.weights.read(n);
-    const norm = (p: string, x: tf.Tensor2D) => layerNorm(x as unknown as tf.Tensor3D, r(`${p}/gamma`), r(`${p}/beta`)) as unknown as tf.Tensor2D; // [b, d]
-    const dense = (x: tf.Tensor2D, p: string) => tf.add(tf.matMul(x, r(`${p}/kernel`) as tf.Tensor2D), r(`${p}/bias`)) as tf.Tensor2D; // x W + b: [b, d] -> [b, u]
-    const heads = (x: tf.Tensor2D) => tf.reshape(x, [b, h, 1, k]) as tf.Tensor4D; // [b, d] -> [b, h, 1, d/h]
-    const scale = 1 / Math.sqrt(k);
-    // Q Kᵀ / √(d/h) per head, then (mask and) softmax and the weighted values, merged and projected: q [b, d]; kv [b, h, T, d/h].
-    const attend = (q: tf.Tensor2D, kv: KeyValues, p: string, mask?: SoftmaxMaskTerms): { out: tf.Tensor2D; weights: tf.Tensor3D } => {
-      const tv = kv.keys.shape[2];
-      const scores = tf.mul(tf.matMul(tf.reshape(q, [b * h, 1, k]) as tf.Tensor3D, tf.reshape(kv.keys, [b * h, tv, k]) as tf.Tensor3D, false, true), scale); // [b·h, 1, T]
-      const byHead = tf.reshape(scores, [b, h, tv]); // [b, h, T]
-      const weights = maskedSoftmax(byHead, mask) as tf.Tensor3D; // [b, h, T]
-      const context = tf.matMul(tf.reshape(weights, [b * h, 1, tv]) as tf.Tensor3D, tf.reshape(kv.values, [b * h, tv, k]) as tf.Tensor3D); // [b·h, 1, d/h]
-      return { out: dense(tf.reshape(context, [b, d]) as tf.Tensor2D, `${p}/attention_output`), weights }; // [b, d], [b, h, T]
+    // The b positions' vectors are laid out [1, b, 1, d]: fusedLayerNorm reads that with no reshape, matMul
+    // broadcasts a [d, u] kernel over it, and residual adds need none either.
+    const rows = layerNormRows(b); // shared by every norm of this step
+    const norm = (x: tf.Tensor4D) => fusedLayerNorm(x, null, null, 1e-5, rows); // (x − μ)/√(σ² + ε), γ and β folded into the next kernel: [1, b, 1, d]
+    const dense = (x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor) => tf.add(tf.matMul(x, kernel), bias) as tf.Tensor4D; // x W + b: [1, b, 1, d] -> [1, b, 1, u]
+    const heads = (x: tf.Tensor4D, n: number) => tf.reshape(x, [b, n * h, 1, d / h]) as tf.Tensor4D; // n vectors of d, as heads: [1, b, 1, n·d] -> [b, n·h, 1, d/h]
+    // attendHeads on the new position's query heads q [b, h, 1, d/h] over kv [b, h, T, d/h] -> [1, b, 1, d] and the weights [b, h, 1, T]
+    const attend = (q: tf.Tensor4D, kv: KeyValues, p: string, mask?: SoftmaxMaskTerms) => {
+      const { output, scores } = attendHeads(q, kv.keys, kv.values, r(`${p}/attention_output/kernel`), r(`${p}/attention_output/bias`), mask);
+      return { out: tf.reshape(output, [1, b, 1, d]) as tf.Tensor4D, weights: scores };
     };
     if (this.positional === 'learned' && t + 1 > this.maxLength) {
       throw new Error(`Transformer: decoder position ${t} is beyond the learned positions (maxLength ${this.maxLength}); raise config.maxLength or use sinusoidal positions`);
     }
-    const e = tf.mul(tf.gather(r('decoder/embedding'), ids), Math.sqrt(d)) as tf.Tensor2D; // [b, d]
     const pos = this.positional === 'learned' ? tf.slice(r('decoder/cell/position'), [t, 0], [1, d]) : sinusoidalEncoding(1, d, t); // [1, d]
-    let x = tf.add(e, pos) as tf.Tensor2D; // [b, d]
+    let x = tf.reshape(tf.add(tf.gather(w.embedding, ids), pos), [1, b, 1, d]) as tf.Tensor4D; // √d E[id] + P[t]
     const self: KeyValues[] = [];
-    let weights: tf.Tensor3D | undefined;
+    let weights: tf.Tensor4D | undefined;
     for (let i = 0; i < this.config.decoderLayers; i++) {
-      const sp = `decoder/cell/layer${i}/self_attention`;
-      const a = norm(`${sp}_norm`, x); // [b, d]
-      const kv = appendKeyValues(s.self?.[i], { keys: heads(dense(a, `${sp}/key`)), values: heads(dense(a, `${sp}/value`)) }); // [b, h, t + 1, d/h]
+      const l = w.layers[i];
+      const [q, k, v] = tf.split(heads(dense(norm(x), l.qkvKernel, l.qkvBias), 3), 3, 1) as tf.Tensor4D[]; // query, key, value heads of the new position: 3 × [b, h, 1, d/h]
+      const kv = appendKeyValues(s.self?.[i], { keys: k, values: v }); // [b, h, t + 1, d/h]
       self.push(kv);
-      x = tf.add(x, attend(dense(a, `${sp}/query`), kv, sp).out) as tf.Tensor2D; // the new position sees the whole prefix: [b, d]
-      const cp = `attention/layer${i}/cross_attention`;
-      const cross = attend(dense(norm(`${cp}_norm`, x), `${cp}/query`), s.cross[i], cp, s.crossMask!); // [b, d], [b, h, S]
-      x = tf.add(x, cross.out) as tf.Tensor2D;
-      weights = cross.weights;
+      x = tf.add(x, attend(q, kv, `decoder/cell/layer${i}/self_attention`).out) as tf.Tensor4D; // the new position sees the whole prefix
+      const c = attend(heads(dense(norm(x), l.crossQueryKernel, l.crossQueryBias), 1), cross[i], `attention/layer${i}/cross_attention`, crossMask); // [1, b, 1, d], [b, h, 1, S]
+      x = tf.add(x, c.out) as tf.Tensor4D;
+      weights = c.weights;
       const fp = `decoder/cell/layer${i}/ffn`;
-      const hidden = tf.relu(dense(norm(`decoder/cell/layer${i}/ffn_norm`, x), `${fp}/dense1`)) as tf.Tensor2D; // [b, ff]
-      x = tf.add(x, dense(hidden, `${fp}/dense2`)) as tf.Tensor2D; // [b, d]
+      const hidden = tf.relu(dense(norm(x), l.ffnKernel, l.ffnBias)) as tf.Tensor4D; // [1, b, 1, ff]
+      x = tf.add(x, dense(hidden, r(`${fp}/dense2/kernel`), r(`${fp}/dense2/bias`))) as tf.Tensor4D; // [1, b, 1, d]
     }
-    const logits = dense(norm('decoder/cell/norm', x), 'output'); // [b, V]
-    return { logits, self, attention: tf.mean(weights!, 1) as tf.Tensor2D }; // [b, V], [b, S]
+    const logits = tf.reshape(dense(norm(x), w.outputKernel, w.outputBias), [b, -1]) as tf.Tensor2D; // [b, V]
+    return { logits, self, attention: tf.mean(weights!, [1, 2]) as tf.Tensor2D }; // [b, V], [b, S]
   }
 
   /**
@@ -344,8 +413,13 @@ export class Transformer {
     const cached = opts.cache ?? true;
     const b = source.shape[0];
     const kvs = (l: KeyValues[] | undefined): tf.Tensor[] => (l ?? []).flatMap((kv) => [kv.keys, kv.values]);
-    const tensors = (s: TransformerDecodeState): tf.Tensor[] => [s.sourceMask, ...kvs(s.cross), ...kvs(s.self), ...(s.memory ? [s.memory] : []), ...(s.crossMask ? [s.crossMask.bias, s.crossMask.keep] : [])];
+    const sourceTensors = (x: TransformerSourceTensors): tf.Tensor[] => [x.sourceMask, ...kvs(x.cross), ...(x.memory ? [x.memory] : []), ...(x.crossMask ? [x.crossMask.bias, x.crossMask.keep] : [])];
+    const weightTensors = (x: TransformerStepWeights): tf.Tensor[] => [x.embedding, x.outputKernel, x.outputBias, ...x.layers.flatMap((l) => Object.values(l) as tf.Tensor[])];
     const mapKv = (l: KeyValues[], f: (t: tf.Tensor) => tf.Tensor): KeyValues[] => l.map((kv) => ({ keys: f(kv.keys) as tf.Tensor4D, values: f(kv.values) as tf.Tensor4D }));
+    const share = <T>(x: SharedTensors<T>): SharedTensors<T> => (x.refs++, x);
+    const release = <T>(x: SharedTensors<T> | undefined, tensors: (t: T) => tf.Tensor[]) => {
+      if (x && --x.refs === 0) tf.dispose(tensors(x.tensors));
+    };
     return {
       init: (n) => {
         if (n !== b) throw new Error(`stepDecoder.init: the decoder was built for ${b} sources, asked for ${n}`);
@@ -353,57 +427,61 @@ export class Transformer {
           const memory = this.encodeRaw(source, sourceMask, false); // [b, S, d]
           const tokens = Array.from({ length: b }, () => [] as number[]);
           return cached
-            ? { tokens, sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory), crossMask: this.crossMaskOf(sourceMask) } // per layer [b, h, S, d/h]; [b, 1, S]
-            : { tokens, sourceMask: sourceMask.clone(), cross: [], memory };
+            ? { tokens, source: { tensors: { sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory), crossMask: this.crossMaskOf(sourceMask) }, refs: 1 }, stepWeights: { tensors: this.stepWeights(), refs: 1 } } // per layer [b, h, S, d/h]; [b, 1, 1, S]
+            : { tokens, source: { tensors: { sourceMask: sourceMask.clone(), cross: [], memory }, refs: 1 } };
         });
       },
       step: (prev, s) => {
+        if (s.disposed) throw new Error('stepDecoder.step: the state was disposed');
         if (prev.rank !== 1 || prev.shape[0] !== s.tokens.length) throw new Error(`stepDecoder.step: prevTokens must have shape [${s.tokens.length}], received ${describe(prev.shape)}`);
         const prevIds = Array.from(prev.dataSync());
         const tokens = s.tokens.map((r, i) => [...r, prevIds[i]]);
         const t = s.tokens[0]?.length ?? 0; // positions before this one
-        return tidyObject(() => {
+        const out = tidyObject(() => {
           if (cached) {
             const ids = (prev.dtype === 'int32' ? prev : prev.cast('int32')) as tf.Tensor1D; // [b]
-            const out = this.cachedStep(ids, t, s); // logits [b, V], attention [b, S]
-            const state: TransformerDecodeState = {
-              tokens,
-              sourceMask: s.sourceMask.clone(), // shared with the old state, by reference count
-              cross: mapKv(s.cross, (x) => x.clone()),
-              self: out.self, // [b, h, t + 1, d/h] per layer
-              crossMask: { bias: s.crossMask!.bias.clone(), keep: s.crossMask!.keep.clone() },
-            };
-            return { logProbs: tf.logSoftmax(out.logits) as tf.Tensor2D, attention: out.attention, state }; // [b, V], [b, S]
+            const step = this.cachedStep(ids, t, s); // logits [b, V], attention [b, S]
+            return { logProbs: tf.logSoftmax(step.logits) as tf.Tensor2D, attention: step.attention, self: step.self as KeyValues[] | undefined }; // [b, V], [b, S]
           }
+          const { memory, sourceMask: mask } = s.source.tensors;
           const ids = tf.tensor2d(tokens, [tokens.length, t + 1], 'int32'); // [b, t + 1]
-          const full = this.decode(ids, 0, undefined, this.crossKeyValues(s.memory!), s.sourceMask, false); // logits [b, t + 1, V]
-          const out = { logits: tf.slice(full.logits, [0, t, 0], [-1, 1, -1]) as tf.Tensor3D, self: undefined, crossScores: full.crossScores.map((c) => tf.slice(c, [0, 0, t, 0], [-1, -1, 1, -1]) as tf.Tensor4D) };
-          const logits = tf.squeeze(out.logits, [1]) as tf.Tensor2D; // [b, V]
-          const lastCross = out.crossScores[out.crossScores.length - 1]; // [b, h, 1, S]
-          const state: TransformerDecodeState = {
-            tokens,
-            sourceMask: s.sourceMask.clone(), // shared with the old state, by reference count
-            cross: mapKv(s.cross, (x) => x.clone()),
-            ...(out.self ? { self: out.self } : {}), // [b, h, t + 1, d/h] per layer
-            ...(s.memory ? { memory: s.memory.clone() } : {}),
-          };
-          return { logProbs: tf.logSoftmax(logits) as tf.Tensor2D, attention: tf.squeeze(tf.mean(lastCross, 1), [1]) as tf.Tensor2D, state }; // [b, V], [b, S]
+          const full = this.decode(ids, 0, undefined, this.crossKeyValues(memory!), mask, false); // logits [b, t + 1, V]
+          const logits = tf.reshape(tf.slice(full.logits, [0, t, 0], [-1, 1, -1]), [tokens.length, -1]) as tf.Tensor2D; // [b, V]
+          const lastCross = full.crossScores[full.crossScores.length - 1]; // [b, h, t + 1, S]
+          const attention = tf.mean(tf.slice(lastCross, [0, 0, t, 0], [-1, -1, 1, -1]), [1, 2]) as tf.Tensor2D; // [b, S]
+          return { logProbs: tf.logSoftmax(logits) as tf.Tensor2D, attention, self: undefined as KeyValues[] | undefined };
         });
+        // the new state shares the source's tensors and the step weights with the old one (counted, not cloned)
+        const state: TransformerDecodeState = { tokens, source: share(s.source), ...(s.stepWeights ? { stepWeights: share(s.stepWeights) } : {}), ...(out.self ? { self: out.self } : {}) };
+        return { logProbs: out.logProbs, attention: out.attention, state };
       },
-      select: (s, indices) =>
-        tidyObject(() => {
+      select: (s, indices) => {
+        if (s.disposed) throw new Error('stepDecoder.select: the state was disposed');
+        return tidyObject(() => {
           const idx = tf.tensor1d(indices, 'int32');
           const g = <T extends tf.Tensor>(x: T) => tf.gather(x, idx) as T;
+          const src = s.source.tensors;
+          const source: TransformerSourceTensors = {
+            sourceMask: g(src.sourceMask),
+            cross: mapKv(src.cross, g),
+            ...(src.memory ? { memory: g(src.memory) } : {}),
+            ...(src.crossMask ? { crossMask: { bias: g(src.crossMask.bias), keep: g(src.crossMask.keep) } } : {}),
+          };
           return {
             tokens: indices.map((i) => [...s.tokens[i]]),
-            sourceMask: g(s.sourceMask),
-            cross: mapKv(s.cross, g),
+            source: { tensors: source, refs: 1 },
+            ...(s.stepWeights ? { stepWeights: share(s.stepWeights) } : {}),
             ...(s.self ? { self: mapKv(s.self, g) } : {}),
-            ...(s.memory ? { memory: g(s.memory) } : {}),
-            ...(s.crossMask ? { crossMask: { bias: g(s.crossMask.bias), keep: g(s.crossMask.keep) } } : {}),
           };
-        }),
-      dispose: (s) => tf.dispose(tensors(s)),
+        });
+      },
+      dispose: (s) => {
+        if (s.disposed) return;
+        s.disposed = true;
+        tf.dispose(kvs(s.self));
+        release(s.source, sourceTensors);
+        release(s.stepWeights, weightTensors);
+      },
     };
   }
 

@@ -5,6 +5,7 @@ import { scoreMask } from '../masks';
 import { attentionPool } from '../pooling';
 import { scaledDotScore } from '../scores';
 import { describe } from '../shapes';
+import type { SoftmaxMaskTerms } from '../softmax';
 import { AttentionCallArgs, checkMask, queryOutputMask, SERIALIZATION_PACKAGE, shapeList, splitInputs, splitMasks } from './common';
 
 export interface MultiHeadAttentionLayerArgs {
@@ -67,14 +68,19 @@ export function projectHeads(x: tf.Tensor3D, kernel: tf.Tensor, bias?: tf.Tensor
 /**
  * Scaled dot-product attention of projected heads, merged by the output projection:
  *   A_h = masked_softmax(Q_h K_hᵀ / √keyDim),  O = Σ_h (A_h V_h) W_o[h] + b_o.
- * The keys and values may be cached projections (a decoder's prefix, an encoder's memory): a query
- * block of one new position attends over all of them without recomputing them.
- * @param q [b, h, Tq, kd]; k [b, h, Tv, kd]; v [b, h, Tv, vd]; outputKernel [h, vd, out]; outputBias [out];
- *   mask bool broadcastable to [b, Tq, Tv] (the same for every head), true = attend.
+ * The heads stay an axis of their own ([b, h, T, size]): the scores, the softmax and the weighted values
+ * are one batched op each for all heads (scaledDotScore and attentionPool over rank 4), and a mask given
+ * once for all heads broadcasts over them. The keys and values may be cached projections (a decoder's
+ * prefix, an encoder's memory): a query block of one new position attends over all of them without
+ * recomputing them.
+ * @param q [b, h, Tq, kd]; k [b, h, Tv, kd]; v [b, h, Tv, vd]; outputKernel [h, vd, out] (or the same
+ *   numbers as [h·vd, out], the heads' rows one after another); outputBias [out];
+ *   mask bool broadcastable to [b, Tq, Tv] (the same for every head), or to [b, h, Tq, Tv], true = attend;
+ *   or a mask's softmaxMaskTerms of those shapes (made once for a mask that many calls use).
  * @returns output [b, Tq, out] and the weights (scores after softmax) [b, h, Tq, Tv]
  */
 export function attendHeads(
-  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, outputKernel: tf.Tensor, outputBias?: tf.Tensor, mask?: tf.Tensor, opts: { dropout?: number } = {},
+  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, outputKernel: tf.Tensor, outputBias?: tf.Tensor, mask?: tf.Tensor | SoftmaxMaskTerms, opts: { dropout?: number } = {},
 ): { output: tf.Tensor3D; scores: tf.Tensor4D } {
   const where = 'attendHeads';
   for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) if (t.rank !== 4) throw new Error(`${where}: ${n} must have shape [batch, heads, T, size], received ${describe(t.shape)}`);
@@ -82,22 +88,31 @@ export function attendHeads(
   const [tv, vd] = [k.shape[2], v.shape[3]];
   if (k.shape[0] !== b || k.shape[1] !== h || k.shape[3] !== kd) throw new Error(`${where}: k ${describe(k.shape)} must be [${b}, ${h}, Tv, ${kd}] for q ${describe(q.shape)}`);
   if (v.shape[0] !== b || v.shape[1] !== h || v.shape[2] !== tv) throw new Error(`${where}: v ${describe(v.shape)} must be [${b}, ${h}, ${tv}, vd] for k ${describe(k.shape)}`);
-  if (outputKernel.rank !== 3 || outputKernel.shape[0] !== h || outputKernel.shape[1] !== vd) throw new Error(`${where}: outputKernel must have shape [${h}, ${vd}, out], received ${describe(outputKernel.shape)}`);
-  const out = outputKernel.shape[2] as number;
-  if (mask && (mask.rank !== 3 || [b, tq, tv].some((n, i) => mask.shape[i] !== n && mask.shape[i] !== 1))) {
-    throw new Error(`${where}: mask must have shape [batch, Tq, Tv] = [${b}, ${tq}, ${tv}] (or broadcast to it), received ${describe(mask.shape)}`);
+  const stacked = outputKernel.rank === 2 && outputKernel.shape[0] === h * vd;
+  if (!stacked && (outputKernel.rank !== 3 || outputKernel.shape[0] !== h || outputKernel.shape[1] !== vd)) {
+    throw new Error(`${where}: outputKernel must have shape [${h}, ${vd}, out] (or [${h * vd}, out]), received ${describe(outputKernel.shape)}`);
+  }
+  const out = outputKernel.shape[outputKernel.rank - 1] as number;
+  const maskTensors = mask === undefined ? [] : mask instanceof tf.Tensor ? [mask] : [mask.bias, mask.keep];
+  for (const m of maskTensors) {
+    const full = m.rank === 4 ? [b, h, tq, tv] : [b, tq, tv];
+    if ((m.rank !== 3 && m.rank !== 4) || full.some((n, i) => m.shape[i] !== n && m.shape[i] !== 1)) {
+      throw new Error(`${where}: mask must have shape [batch, Tq, Tv] = [${b}, ${tq}, ${tv}] or [batch, heads, Tq, Tv] = [${b}, ${h}, ${tq}, ${tv}] (or broadcast to it), received ${describe(m.shape)}`);
+    }
   }
   return tf.tidy(() => {
-    const q3 = tf.reshape(q, [b * h, tq, kd]) as tf.Tensor3D; // the heads as one batch: [b·h, Tq, kd]
-    const k3 = tf.reshape(k, [b * h, tv, kd]) as tf.Tensor3D; // [b·h, Tv, kd]
-    const v3 = tf.reshape(v, [b * h, tv, vd]) as tf.Tensor3D; // [b·h, Tv, vd]
-    const scores = scaledDotScore(q3, k3); // Q Kᵀ / √keyDim: [b·h, Tq, Tv]
-    const headMask = mask && tf.reshape(tf.broadcastTo(mask.expandDims(1), [b, h, tq, tv]), [b * h, tq, tv]); // the same for every head
-    const { context, weights } = attentionPool(scores, v3, headMask, { dropout: opts.dropout ?? 0 }); // [b·h, Tq, vd], [b·h, Tq, Tv]
-    const merged = tf.reshape(tf.transpose(tf.reshape(context, [b, h, tq, vd]), [0, 2, 1, 3]), [b, tq, h * vd]) as tf.Tensor3D; // [b, Tq, h·vd]
-    let output: tf.Tensor = linear(merged, tf.reshape(outputKernel, [h * vd, out])); // [b, Tq, out]
+    const scores = scaledDotScore(q, k); // Q Kᵀ / √keyDim for every head: [b, h, Tq, Tv]
+    const perHead = (m: tf.Tensor) => (m.rank === 3 ? tf.expandDims(m, 1) : m); // [b, 1, Tq, Tv]: the same for every head
+    const headMask = mask === undefined ? undefined : mask instanceof tf.Tensor ? perHead(mask) : { bias: perHead(mask.bias), keep: perHead(mask.keep) };
+    const { context, weights } = attentionPool(scores, v, headMask, { dropout: opts.dropout ?? 0 }); // [b, h, Tq, vd], [b, h, Tq, Tv]
+    // the heads side by side per position, then W_o: [b, Tq, h·vd] [h·vd, out]. For one query position (a decoding
+    // step) the heads of [b, h, 1, vd] are already side by side in memory: a reshape to [b, h·vd] and one matMul.
+    const kernel = (stacked ? outputKernel : tf.reshape(outputKernel, [h * vd, out])) as tf.Tensor2D;
+    let output: tf.Tensor = tq === 1
+      ? tf.matMul(tf.reshape(context, [b, h * vd]), kernel) // [b, out]
+      : linear(tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [b, tq, h * vd]) as tf.Tensor3D, kernel); // [b, Tq, out]
     if (outputBias) output = tf.add(output, outputBias);
-    return { output: output as tf.Tensor3D, scores: tf.reshape(weights, [b, h, tq, tv]) as tf.Tensor4D };
+    return { output: (tq === 1 ? tf.reshape(output, [b, 1, out]) : output) as tf.Tensor3D, scores: weights };
   }) as unknown as { output: tf.Tensor3D; scores: tf.Tensor4D };
 }
 

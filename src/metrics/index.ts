@@ -4,3 +4,4 @@ export { tokenize13a } from './tokenize13a';
 export { byLength, exactMatch, quantileEdges, type LengthBucket, type Scored } from './accuracy';
 export { corpusRouge, rougeL, rougeLsum, rougeN, rougeScores, rougeTokenize, ROUGE_TYPES, type CorpusRouge, type RougeOptions, type RougeScore, type RougeScores, type RougeType } from './rouge';
 export { porterStem } from './porter';
+export { leadK, repeatedNgramRate, type RepetitionRate } from './summary';

@@ -5,6 +5,9 @@
 //     each at the library's one intra-op thread and with TensorFlow's pool on all cores;
 //   - Keras 3 with tf.function (when .venv has tensorflow: npm run fixtures:keras installs it);
 //   - the pure-JS cpu backend (a few steps only: it is ~30× slower).
+// Then the Transformer (src/transformer; 2 + 2 layers, d 128, 4 heads, feed-forward 512, dropout 0.1) on the
+// same batch, lengths and vocabularies: the trainer's autodiff step (the fast step does not cover it) at one
+// intra-op thread and on all cores, and the same model in Keras (scripts/bench_keras.py transformer).
 // Every row trains through `train()` with one optimizer across all its steps; the time of a step is the
 // time between two of the trainer's progress calls (batching, forward, backward, clipping, Adam); the
 // figure is the median after a warm-up. TensorFlow kernels and tensor uploads per step are counted by
@@ -16,6 +19,8 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const B = 64, S = 20, T = 12, V = 40, E = 64, U = 128;
+/** The Transformer of the bench (and of issue 14's targets): the same in scripts/bench_keras.py. */
+const TRANSFORMER = { kind: 'transformer', sourceVocabSize: V, targetVocabSize: V, dModel: 128, numHeads: 4, ffDim: 512, encoderLayers: 2, decoderLayers: 2, dropout: 0.1, seed: 1 } as const;
 const WARMUP = 5;
 
 interface Row {
@@ -28,6 +33,7 @@ interface Row {
 }
 
 interface ChildArgs {
+  model?: 'bahdanau' | 'transformer';
   backend: 'tensorflow' | 'cpu';
   step: 'autodiff' | 'fast';
   steps: number;
@@ -59,7 +65,9 @@ async function measure(a: ChildArgs): Promise<Omit<Row, 'label'>> {
     source: Array.from({ length: S }, (_, j) => 4 + ((i * 7 + j * 13) % (V - 4))),
     target: Array.from({ length: T - 1 }, (_, j) => 4 + ((i * 5 + j * 11) % (V - 4))), // + </s> = 12 decoder steps
   }));
-  const model = new aw.Seq2Seq({ kind: 'bahdanau', cell: 'gru', encoder: 'rnn', sourceVocabSize: V, targetVocabSize: V, embeddingDim: E, units: U, attentionUnits: U, seed: 1 });
+  const model = a.model === 'transformer'
+    ? new aw.Transformer({ ...TRANSFORMER })
+    : new aw.Seq2Seq({ kind: 'bahdanau', cell: 'gru', encoder: 'rnn', sourceVocabSize: V, targetVocabSize: V, embeddingDim: E, units: U, attentionUnits: U, seed: 1 });
   const marks: { t: number; kernels: number; uploads: number }[] = [];
   const mark = () => marks.push({ t: performance.now(), ...counts });
   const reporter = { start: mark, step: mark, epochEnd() {}, end() {} };
@@ -84,15 +92,15 @@ function child(label: string, a: ChildArgs, env: NodeJS.ProcessEnv = {}): Row {
   return row;
 }
 
-function keras(steps: number): Row | string {
+function keras(steps: number, model: 'bahdanau' | 'transformer' = 'bahdanau'): Row | string {
   const python = path.join(ROOT, '.venv', 'bin', 'python');
   const probe = spawnSync(python, ['-c', 'import tensorflow'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'skipped: tensorflow is not in .venv (npm run fixtures:keras installs it)';
-  const r = spawnSync(python, [path.join(ROOT, 'scripts', 'bench_keras.py'), String(steps)], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const r = spawnSync(python, [path.join(ROOT, 'scripts', 'bench_keras.py'), String(steps), model], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) return `failed: ${r.stderr.split('\n').slice(-3).join(' ')}`;
   const j = JSON.parse(line) as { msPerStep: number; steps: number; tensorflow: string; keras: string };
-  const row = { label: `Keras ${j.keras} + tf.function (TensorFlow ${j.tensorflow})`, ms: j.msPerStep, steps: j.steps };
+  const row = { label: `${model === 'transformer' ? 'Transformer, ' : ''}Keras ${j.keras} + tf.function (TensorFlow ${j.tensorflow})`, ms: j.msPerStep, steps: j.steps };
   console.log(`[bench] ${row.label}: ${row.ms.toFixed(1)} ms/step (median of ${row.steps})`);
   return row;
 }
@@ -115,6 +123,13 @@ async function main(): Promise<void> {
   const k = keras(steps);
   const cpu = child('tfjs pure-JS cpu backend, autodiff step', { backend: 'cpu', step: 'autodiff', steps: 3 });
   const rows = [autodiff, autodiffAll, fast, fastAll, ...(typeof k === 'string' ? [] : [k]), cpu];
+  const tfm = TRANSFORMER;
+  console.log(`[bench] Transformer: ${tfm.encoderLayers} + ${tfm.decoderLayers} layers, d ${tfm.dModel}, ${tfm.numHeads} heads, feed-forward ${tfm.ffDim}, dropout ${tfm.dropout}; batch ${B}, source ${S}, target ${T}, vocab ${V}`);
+  const tAutodiff = child('Transformer, tfjs-node, autodiff step', { model: 'transformer', backend: 'tensorflow', step: 'autodiff', steps }, library);
+  const tAutodiffAll = child('Transformer, tfjs-node, autodiff step, intra-op pool on all cores', { model: 'transformer', backend: 'tensorflow', step: 'autodiff', steps }, allCores);
+  const tk = keras(steps, 'transformer');
+  const tRows = [tAutodiff, tAutodiffAll, ...(typeof tk === 'string' ? [] : [tk])];
+  const tRef = typeof tk === 'string' ? undefined : tk.ms;
   const ref = typeof k === 'string' ? undefined : k.ms;
   const f = (x: number | undefined, d = 2) => (x === undefined ? '–' : x.toFixed(d));
   const md = `# Training-step benchmark
@@ -133,6 +148,15 @@ ${typeof k === 'string' ? `Keras: ${k}.\n` : ''}
 | configuration | ms/step | × Keras | × autodiff step on all cores (the trainer before the fast step) | steps | kernels/step | uploads/step |
 |---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r.label} | ${r.ms.toFixed(1)} | ${f(ref && r.ms / ref)} | ${f(r.ms / autodiffAll.ms)} | ${r.steps} | ${r.kernels ?? '–'} | ${r.uploads ?? '–'} |`).join('\n')}
+
+Transformer (src/transformer, pre-LN): ${tfm.encoderLayers} encoder + ${tfm.decoderLayers} decoder layers, d ${tfm.dModel}, ${tfm.numHeads} heads, feed-forward ${tfm.ffDim},
+sinusoidal positions, dropout ${tfm.dropout}; the same batch, lengths and vocabularies, masked loss, Adam, clipping at 5. The
+library runs its autodiff step (the fast step covers the recurrent models only); Keras runs the same architecture
+(keras.layers.MultiHeadAttention, LayerNormalization, Dense; scripts/bench_keras.py transformer).
+${typeof tk === 'string' ? `Keras: ${tk}.\n` : ''}
+| configuration | ms/step | × Keras | steps | kernels/step | uploads/step |
+|---|---|---|---|---|---|
+${tRows.map((r) => `| ${r.label} | ${r.ms.toFixed(1)} | ${f(tRef && r.ms / tRef)} | ${r.steps} | ${r.kernels ?? '–'} | ${r.uploads ?? '–'} |`).join('\n')}
 `;
   fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
   const file = path.join(ROOT, 'bench', 'results.md');

@@ -22,11 +22,22 @@ test('forward: shapes by name, attention rows sum to 1 and give padding nothing,
   const sc = new ShapeChecker();
   sc.check(b.source, 'batch S');
   sc.check(b.targetIn, 'batch T');
-  const { logits, attention, crossAttention } = model.forward(b.source, b.sourceMask, b.targetIn, { attention: true, heads: true });
+  const { logits, attention, crossAttention, selfAttention } = model.forward(b.source, b.sourceMask, b.targetIn, { attention: true, heads: true });
   sc.check(logits, 'batch T V');
   sc.check(attention!, 'batch T S');
   assert.equal(crossAttention!.length, cfg.decoderLayers);
   for (const h of crossAttention!) sc.check(h, `batch ${cfg.numHeads} T S`);
+  assert.equal(selfAttention!.length, cfg.decoderLayers);
+  for (const h of selfAttention!) {
+    sc.check(h, `batch ${cfg.numHeads} T T`);
+    // masked self-attention: each row sums to 1 over the positions up to its own, and gives nothing after it
+    for (const rows of (h.arraySync() as number[][][][]).flat()) {
+      rows.forEach((row, t) => {
+        assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5, `self-attention row ${t} sums to ${row.reduce((x, y) => x + y, 0)}`);
+        assert.deepEqual(row.slice(t + 1), row.slice(t + 1).map(() => 0), `self-attention row ${t} looks ahead`);
+      });
+    }
+  }
   sc.check(model.encode(b.source, b.sourceMask), `batch S ${cfg.dModel}`);
   assert.deepEqual([logits.shape[2], b.source.shape], [cfg.targetVocabSize, [3, 5]]);
   const a = attention!.arraySync() as number[][][];

@@ -24,6 +24,8 @@ import { sinusoidalEncoding } from './positional';
 export interface TransformerForwardOutput extends ForwardOutput {
   /** Per decoder layer, the cross-attention weights of every head [b, h, T, S] (when asked: `heads`). */
   crossAttention?: tf.Tensor4D[];
+  /** Per decoder layer, the masked self-attention weights of every head [b, h, T, T] (when asked: `heads`). */
+  selfAttention?: tf.Tensor4D[];
 }
 
 /**
@@ -98,6 +100,7 @@ export interface TransformerDecodeState {
 interface DecoderLayerOut {
   x: tf.Tensor3D;
   self: KeyValues;
+  selfScores: tf.Tensor4D;
   crossScores: tf.Tensor4D;
 }
 
@@ -278,29 +281,32 @@ export class Transformer {
     const h = this.norm(`decoder/cell/layer${i}/self_attention_norm`, x); // [b, n, d]
     const self = appendKeyValues(past, keyValues(h, selfW)); // [b, h, t + n, d/h]
     const causal = n > 1 ? causalMask(n, t + n, t).expandDims(0) : undefined; // [1, n, t + n]; one new position sees all
-    x = tf.add(x, this.dropout(attendOver(h, self, selfW, causal).output, training)); // [b, n, d]
+    const self_ = attendOver(h, self, selfW, causal); // [b, n, d], [b, h, n, t + n]
+    x = tf.add(x, this.dropout(self_.output, training)); // [b, n, d]
     const cross_ = attendOver(this.norm(`attention/layer${i}/cross_attention_norm`, x), cross, this.attentionWeights(`attention/layer${i}/cross_attention`), crossMask); // [b, n, d], [b, h, n, S]
     x = tf.add(x, this.dropout(cross_.output, training)); // [b, n, d]
     x = tf.add(x, this.dropout(feedForward(this.norm(`decoder/cell/layer${i}/ffn_norm`, x), this.ffnWeights(`decoder/cell/layer${i}/ffn`)), training)); // [b, n, d]
-    return { x, self, crossScores: cross_.scores };
+    return { x, self, selfScores: self_.scores, crossScores: cross_.scores };
   }
 
   /** The decoder on n positions after a prefix (embedded ids [b, n] at offset t): logits [b, n, V], the new self caches and the cross-attention weights. */
-  private decode(ids: tf.Tensor2D, offset: number, past: KeyValues[] | undefined, cross: KeyValues[], sourceMask: tf.Tensor2D, training: boolean): { logits: tf.Tensor3D; self: KeyValues[]; crossScores: tf.Tensor4D[] } {
+  private decode(ids: tf.Tensor2D, offset: number, past: KeyValues[] | undefined, cross: KeyValues[], sourceMask: tf.Tensor2D, training: boolean): { logits: tf.Tensor3D; self: KeyValues[]; selfScores: tf.Tensor4D[]; crossScores: tf.Tensor4D[] } {
     const [, n] = ids.shape;
     const crossMask = scoreMask({ valueMask: sourceMask }, n, sourceMask.shape[1]) as tf.Tensor; // [b, n, S]
     let x = this.embed(ids, 'decoder', offset, training); // [b, n, d]
     const self: KeyValues[] = [];
     const crossScores: tf.Tensor4D[] = [];
+    const selfScores: tf.Tensor4D[] = [];
     for (let i = 0; i < this.config.decoderLayers; i++) {
       const out = this.decoderLayer(i, x, past?.[i], cross[i], crossMask, training);
       x = out.x; // [b, n, d]
       self.push(out.self);
       crossScores.push(out.crossScores); // [b, h, n, S]
+      selfScores.push(out.selfScores); // [b, h, n, t + n]
     }
     const y = this.norm('decoder/cell/norm', x); // [b, n, d]
     const logits = tf.add(linear(y, this.weights.read('output/kernel') as tf.Tensor2D), this.weights.read('output/bias')) as tf.Tensor3D; // [b, n, V]
-    return { logits, self, crossScores };
+    return { logits, self, selfScores, crossScores };
   }
 
   /** The decoder's weights for cached steps (TransformerStepWeights), from their values now. */
@@ -393,10 +399,13 @@ export class Transformer {
     const training = opts.training ?? false;
     return tidyObject(() => {
       const memory = this.encodeRaw(source, sourceMask, training); // [b, S, d]
-      const { logits, crossScores } = this.decode(targetIn, 0, undefined, this.crossKeyValues(memory), sourceMask, training); // [b, T, V]
+      const { logits, crossScores, selfScores } = this.decode(targetIn, 0, undefined, this.crossKeyValues(memory), sourceMask, training); // [b, T, V]
       const result: TransformerForwardOutput = { logits };
       if (opts.attention) result.attention = tf.mean(crossScores[crossScores.length - 1], 1) as tf.Tensor3D; // [b, T, S]
-      if (opts.heads) result.crossAttention = crossScores; // layers × [b, h, T, S]
+      if (opts.heads) {
+        result.crossAttention = crossScores; // layers × [b, h, T, S]
+        result.selfAttention = selfScores; // layers × [b, h, T, T]
+      }
       return result;
     });
   }

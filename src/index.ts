@@ -10,6 +10,7 @@ export * from './data';
 export { copyExamples, copyIds, copySplits, decodeExtended, type CopyIds } from './data/copy';
 export { frameHtml, htmlTable, showFrame } from './viz/table';
 export { barChart, histogram } from './viz/charts';
+export { mostAttendedSentence, sentenceAttention } from './viz/sentence-attention';
 export { lossCurves } from './viz/curves';
 export { createProgress, notebookProgress, textProgress, type ProgressReporter, type ProgressStart } from './viz/progress';
 export * from './seq2seq';

@@ -5,3 +5,4 @@ export { byLength, exactMatch, quantileEdges, type LengthBucket, type Scored } f
 export { corpusRouge, rougeL, rougeLsum, rougeN, rougeScores, rougeTokenize, ROUGE_TYPES, type CorpusRouge, type RougeOptions, type RougeScore, type RougeScores, type RougeType } from './rouge';
 export { porterStem } from './porter';
 export { leadK, repeatedNgramRate, type RepetitionRate } from './summary';
+export { exactMatchByKind, type KindScore } from './by-kind';

@@ -3,8 +3,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { test } from 'node:test';
-import { DataFileError, parseDelimited, readAnkiPairs, readTablePairs, readUtf8 } from '../src';
+import { DataFileError, parseDelimited, readAnkiPairs, readSplitTsv, readTablePairs, readUtf8, type Pair } from '../src';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-data-'));
 let n = 0;
@@ -112,4 +113,44 @@ test('CSV files are read strictly too: invalid UTF-8 names the line; BOM and CRL
   assert.throws(() => readTablePairs(latin1, { source: 'en', target: 'fr' }), new RegExp(`${path.basename(latin1)}:2: invalid UTF-8`));
   const { pairs } = readTablePairs(file('\ufeffen,fr\r\n"a\r\nb",c\r\nd,e\r\n', '.csv'), { source: 'en', target: 'fr' });
   assert.deepEqual(pairs.map((p) => [p.source, p.target, p.line]), [['a\nb', 'c', 2], ['d', 'e', 4]]);
+});
+
+test('readSplitTsv: a stored split read by rows, kinds kept or checked, every fault an error naming file and line', () => {
+  type KindPair = Pair & { kind: string };
+  const header = ['split', 'kind', 'source', 'target'];
+  // the caller's own check: a target must not be "?"
+  const row = (cells: string[], line: number, bad: (m: string) => DataFileError): KindPair => {
+    if (cells[3] === '?') throw bad('target "?" is no answer');
+    return { source: cells[2], target: cells[3], kind: cells[1], line };
+  };
+  const head = 'split\tkind\tsource\ttarget\n';
+  const good = head + 'train\ta\tx1\ty1\ntest\tb\tx2\ty2\nvalid\ta\tx3\ty3\ntrain\tb\tx4\ty4\n';
+  const f = file(zlib.gzipSync(good), '.tsv.gz');
+  const all = readSplitTsv(f, header, row, { dataset: 'toy' });
+  assert.deepEqual(all.train.map((p) => [p.source, p.line]), [['x1', 2], ['x4', 5]]);
+  assert.deepEqual(all.valid.map((p) => [p.source, p.line]), [['x3', 4]]);
+  assert.deepEqual(all.test.map((p) => [p.source, p.target, p.kind, p.line]), [['x2', 'y2', 'b', 3]]);
+  assert.deepEqual(all.pairs.map((p) => p.line), [2, 3, 4, 5]);
+  assert.deepEqual(all.report, { file: f, records: 4, kept: 4, skipped: {} });
+  const a = readSplitTsv(f, header, row, { kind: 'a', dataset: 'toy' });
+  assert.deepEqual([a.pairs.map((p) => p.source), a.train.length, a.valid.length, a.test.length], [['x1', 'x3'], 1, 1, 0]);
+  assert.deepEqual(a.report, { file: f, records: 4, kept: 2, skipped: {} });
+  assert.throws(() => readSplitTsv(f, header, row, { kind: 'c', dataset: 'toy' }), /^Error: loadDataset: "toy" has no pairs of kind "c"; its kinds are a, b$/);
+
+  const fails = (text: string, line: number, message: RegExp, kind?: string) => {
+    const g = file(text, '.tsv');
+    assert.throws(() => readSplitTsv(g, header, row, { kind, dataset: 'toy' }), (e: unknown) =>
+      e instanceof DataFileError && e.file === g && e.line === line && e.message.startsWith(`${g}:${line}: `) && message.test(e.message), text);
+  };
+  fails('split\tkind\tsource\n', 1, /expected the header "split\\tkind\\tsource\\ttarget", found "split\\tkind\\tsource"$/);
+  fails('', 1, /expected the header .*, found ""$/);
+  fails(head + 'train\ta\tx1\ty1\ntrain\ta\tx2\n', 3, /expected 4 tab-separated columns, found 3$/);
+  fails(head + 'train\ta\tx1\ty1\textra\n', 2, /expected 4 tab-separated columns, found 5$/);
+  fails(head + 'train\ta\tx1\ty1\ntrain\ta\t \ty2\n', 3, /empty source cell$/);
+  fails(head + 'train\t\tx1\ty1\n', 2, /empty kind cell$/);
+  fails(head + 'train\ta\tx1\ty1\nexam\ta\tx2\ty2\n', 3, /split must be train, valid or test, not "exam"$/);
+  fails(head + 'train\ta\tx1\t?\n', 2, /target "\?" is no answer$/);
+  // rows of another kind than the one kept are still checked
+  fails(head + 'train\ta\tx1\ty1\ntrain\tb\tx2\t?\n', 3, /target "\?" is no answer$/, 'a');
+  assert.throws(() => readSplitTsv(f, ['kind', 'split'], row, { dataset: 'toy' }), /readSplitTsv: the first column must be "split", not "kind"/);
 });

@@ -3,6 +3,7 @@
 // Every rejected line is either an error naming the file and line, or (skipBadLines) a counted skip.
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import type { Splits } from './split';
 import { DataFileError, readUtf8, splitLines } from './text-file';
 
 export interface Pair {
@@ -108,6 +109,53 @@ export function readTablePairs(file: string, opts: TableOptions): Loaded {
     }
   }
   return { pairs: c.pairs, report: c.report };
+}
+
+/** The split names a file with a stored split may use (its first column, `split`). */
+const SPLIT_NAMES = ['train', 'valid', 'test'] as const;
+
+export interface SplitTsvOptions {
+  /** Keep only the pairs of this kind (every row is still checked); an error if the file has no pair of it. */
+  kind?: string;
+  /** The dataset's name, for that error: `loadDataset: "<dataset>" has no pairs of kind ...`. */
+  dataset: string;
+}
+
+/**
+ * Reads a generated TSV file with its split stored in it (the bundled Debian datasets and stories; gunzipped if
+ * the name ends in .gz; no quoting). The first line must be `header` joined by tabs, with header[0] 'split'; every
+ * other line must have header.length cells, none empty or blank, the first train, valid or test. `row` makes the
+ * pair of a line from all its cells and its 1-based line number, throwing `bad(message)` for a cell it rejects.
+ * Any of these faults is a DataFileError naming the file and line: the file is generated, so it means damage.
+ */
+export function readSplitTsv<P extends Pair & { kind: string }>(
+  file: string,
+  header: readonly string[],
+  row: (cells: string[], line: number, bad: (message: string) => DataFileError) => P,
+  opts: SplitTsvOptions,
+): { pairs: P[]; report: LoadReport } & Splits<P> {
+  if (header[0] !== 'split') throw new Error(`readSplitTsv: the first column must be "split", not ${JSON.stringify(header[0])}`);
+  const lines = splitLines(readUtf8(file));
+  if (lines[0] !== header.join('\t')) throw new DataFileError(file, 1, `expected the header ${JSON.stringify(header.join('\t'))}, found ${JSON.stringify(lines[0] ?? '')}`);
+  const splits: Splits<P> = { train: [], valid: [], test: [] };
+  const pairs: P[] = [];
+  const kinds = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    const cells = lines[i].split('\t');
+    const bad = (message: string) => new DataFileError(file, i + 1, message);
+    if (cells.length !== header.length) throw bad(`expected ${header.length} tab-separated columns, found ${cells.length}`);
+    const empty = cells.findIndex((c) => c.trim() === '');
+    if (empty >= 0) throw bad(`empty ${header[empty]} cell`);
+    const split = cells[0];
+    if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw bad(`split must be train, valid or test, not ${JSON.stringify(split)}`);
+    const pair = row(cells, i + 1, bad);
+    kinds.add(pair.kind);
+    if (opts.kind !== undefined && pair.kind !== opts.kind) continue;
+    pairs.push(pair);
+    splits[split as (typeof SPLIT_NAMES)[number]].push(pair);
+  }
+  if (opts.kind !== undefined && !kinds.has(opts.kind)) throw new Error(`loadDataset: "${opts.dataset}" has no pairs of kind "${opts.kind}"; its kinds are ${[...kinds].join(', ')}`);
+  return { pairs, report: { file, records: lines.length - 1, kept: pairs.length, skipped: {} }, ...splits };
 }
 
 interface Row {

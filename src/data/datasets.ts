@@ -1,9 +1,8 @@
 // The datasets bundled in datasets/, loaded with their fixed split.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Loaded, LoadReport, Pair, readAnkiPairs, readTablePairs } from './corpus';
+import { Loaded, Pair, readAnkiPairs, readSplitTsv, readTablePairs } from './corpus';
 import { splitData, Splits } from './split';
-import { DataFileError, readUtf8, splitLines } from './text-file';
 import { readStories } from './stories';
 
 /** Repository root: this file runs from build/src/data. */
@@ -96,39 +95,21 @@ function loadStories(opts: DatasetLoadOptions): Dataset {
   return { name: 'stories', meta, loadMs: performance.now() - t0, ...loaded };
 }
 
-const SPLIT_NAMES = ['train', 'valid', 'test'] as const;
-
 /**
  * Reads a Debian dataset (datasets/<name>/data.tsv.gz: `split, group, package, kind, <source>, <target>`, no
  * quoting) with the split stored in it. A wrong header, column count, split name or empty cell is an error
- * naming the file and line: the file is generated, so any of these means it is damaged.
+ * naming the file and line (readSplitTsv): the file is generated, so any of these means it is damaged.
  */
 function loadGrouped(name: DatasetName, opts: DatasetLoadOptions): Dataset {
   const meta = datasetMeta(name);
   const file = path.join(DATASETS_DIR, name, meta.file);
   const t0 = performance.now();
-  const lines = splitLines(readUtf8(file));
   const columns = meta.columns ?? { source: 'source', target: 'target' };
   const header = ['split', 'group', 'package', 'kind', columns.source, columns.target];
-  if (lines[0] !== header.join('\t')) throw new DataFileError(file, 1, `expected the header ${JSON.stringify(header.join('\t'))}, found ${JSON.stringify(lines[0] ?? '')}`);
-  const splits: Splits<GroupedPair> = { train: [], valid: [], test: [] };
-  const pairs: GroupedPair[] = [];
-  const kinds = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split('\t');
-    if (cells.length !== header.length) throw new DataFileError(file, i + 1, `expected ${header.length} tab-separated columns, found ${cells.length}`);
-    const empty = cells.findIndex((c) => c.trim() === '');
-    if (empty >= 0) throw new DataFileError(file, i + 1, `empty ${header[empty]} cell`);
-    const [split, group, pkg, kind, source, target] = cells;
-    if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw new DataFileError(file, i + 1, `split must be train, valid or test, not ${JSON.stringify(split)}`);
-    kinds.add(kind);
-    if (opts.kind !== undefined && kind !== opts.kind) continue;
-    const pair: GroupedPair = { source, target, line: i + 1, group, package: pkg, kind };
-    pairs.push(pair);
-    splits[split as (typeof SPLIT_NAMES)[number]].push(pair);
-  }
-  if (opts.kind !== undefined && !kinds.has(opts.kind)) throw new Error(`loadDataset: "${name}" has no pairs of kind "${opts.kind}"; its kinds are ${[...kinds].join(', ')}`);
-  const report: LoadReport = { file, records: lines.length - 1, kept: pairs.length, skipped: {} };
+  const loaded = readSplitTsv(file, header, (cells, line): GroupedPair => {
+    const [, group, pkg, kind, source, target] = cells;
+    return { source, target, line, group, package: pkg, kind };
+  }, { kind: opts.kind, dataset: name });
   const loadMs = performance.now() - t0;
-  return { name, meta, loadMs, pairs, report, ...splits };
+  return { name, meta, loadMs, ...loaded };
 }

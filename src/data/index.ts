@@ -1,6 +1,6 @@
 // Data: files, filters, splits, tokenizers, vocabularies, batches and the bundled datasets.
 export { DataFileError, readUtf8, splitLines } from './text-file';
-export { parseDelimited, readAnkiPairs, readTablePairs, type Loaded, type LoadReport, type Pair, type ReadOptions, type TableOptions } from './corpus';
+export { parseDelimited, readAnkiPairs, readSplitTsv, readTablePairs, type Loaded, type LoadReport, type Pair, type ReadOptions, type SplitTsvOptions, type TableOptions } from './corpus';
 export { filterPairs, type FilterOptions, type FilterResult } from './filters';
 export { pick, randInt, rng, shuffled, type Rng } from './random';
 export { splitData, splitGroups, type SplitOptions, type Splits } from './split';

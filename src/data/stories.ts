@@ -3,10 +3,8 @@
 // and drop objects, told as short stories, each followed by one question of five kinds, its answer and the
 // indices of the sentences that support it. The generator computes answers from the world it simulates while
 // telling the story; solveStory (story-solver.ts) re-derives them from the text alone, by a different method.
-import type { Pair } from './corpus';
+import { readSplitTsv, type LoadReport, type Pair } from './corpus';
 import { pick, randInt, rng, Rng, shuffled } from './random';
-import { DataFileError, readUtf8, splitLines } from './text-file';
-import type { LoadReport } from './corpus';
 import type { Splits } from './split';
 import { displayToken } from './tokenize';
 
@@ -276,39 +274,20 @@ export function storySentences(story: string): string[] {
   return story.split(/(?<=\.) /);
 }
 
-const SPLIT_NAMES = ['train', 'valid', 'test'] as const;
-
 /**
- * Reads the stories dataset (gzip'd TSV with the header STORY_COLUMNS and the split stored in it). A wrong
- * header, column count, split, kind, supporting index or empty cell is an error naming the file and line.
+ * Reads the stories dataset (gzip'd TSV with the header STORY_COLUMNS and the split stored in it; see readSplitTsv). A
+ * wrong header, column count, split, kind, supporting index or empty cell is an error naming the file and line.
  * `kind` keeps one kind (an error if the file has none of it).
  */
 export function readStories(file: string, kind?: string): { pairs: StoryPair[]; report: LoadReport } & Splits<StoryPair> {
-  const lines = splitLines(readUtf8(file));
-  if (lines[0] !== STORY_COLUMNS.join('\t')) throw new DataFileError(file, 1, `expected the header ${JSON.stringify(STORY_COLUMNS.join('\t'))}, found ${JSON.stringify(lines[0] ?? '')}`);
-  const splits: Splits<StoryPair> = { train: [], valid: [], test: [] };
-  const pairs: StoryPair[] = [];
-  const kinds = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    const cells = lines[i].split('\t');
-    const bad = (msg: string) => new DataFileError(file, i + 1, msg);
-    if (cells.length !== STORY_COLUMNS.length) throw bad(`expected ${STORY_COLUMNS.length} tab-separated columns, found ${cells.length}`);
-    const empty = cells.findIndex((c) => c.trim() === '');
-    if (empty >= 0) throw bad(`empty ${STORY_COLUMNS[empty]} cell`);
-    const [split, k, sup, story, question, answer] = cells;
-    if (!(SPLIT_NAMES as readonly string[]).includes(split)) throw bad(`split must be train, valid or test, not ${JSON.stringify(split)}`);
+  return readSplitTsv(file, STORY_COLUMNS, (cells, line, bad): StoryPair => {
+    const [, k, sup, story, question, answer] = cells;
     if (!(STORY_KINDS as readonly string[]).includes(k)) throw bad(`kind must be one of ${STORY_KINDS.join(', ')}, not ${JSON.stringify(k)}`);
     const sentences = storySentences(story);
     const supporting = sup.split(',').map(Number);
     if (!supporting.every((x) => Number.isInteger(x) && x >= 0 && x < sentences.length)) {
       throw bad(`supporting ${JSON.stringify(sup)} must be sentence indices from 0 to ${sentences.length - 1}`);
     }
-    kinds.add(k);
-    if (kind !== undefined && k !== kind) continue;
-    const pair: StoryPair = { source: storySource({ sentences, question }), target: answer, line: i + 1, kind: k as StoryKind, sentences, question, supporting };
-    pairs.push(pair);
-    splits[split as (typeof SPLIT_NAMES)[number]].push(pair);
-  }
-  if (kind !== undefined && !kinds.has(kind)) throw new Error(`loadDataset: "stories" has no pairs of kind "${kind}"; its kinds are ${[...kinds].join(', ')}`);
-  return { pairs, report: { file, records: lines.length - 1, kept: pairs.length, skipped: {} }, ...splits };
+    return { source: storySource({ sentences, question }), target: answer, line, kind: k as StoryKind, sentences, question, supporting };
+  }, { kind, dataset: 'stories' });
 }

@@ -7,6 +7,7 @@ import { createProgress, ProgressReporter } from '../viz/progress';
 import { Anchor, disposeAnchor, makeAnchor, withAnchorGradients, type AnchorOptions } from './anchor';
 import { dataFingerprint, restoreCheckpoint, ResumeSettings, saveCheckpoint } from './checkpoint';
 import { makeTrainStep, StepKind, StepMode } from './fast/step';
+import { FlatAdam } from './flat-adam';
 import { initFrom, InitReport, InitSource } from './init';
 import { clipByGlobalNorm, teacherForcedLoss } from './loss';
 import { checkParts, ModelPart, partGroups } from './parts';
@@ -183,6 +184,7 @@ export interface ScheduledOptimizer extends tf.Optimizer {
    * The optimizer's whole state for a checkpoint: the step count, its running scalars (Adam's β1^t and
    * β2^t as accumulated in float32, which tfjs' setWeights would recompute with pow() and so change) and
    * its per-weight slots, named `<names[i]>/<slot>` for the i-th variable it was given gradients for.
+   * The tensors are copies: the caller disposes them.
    */
   exportState(names: readonly string[]): OptimizerState;
   /** Restores `exportState`'s state before the first step; `vars[i]` is the variable named `names[i]`. */
@@ -197,14 +199,14 @@ export interface OptimizerState {
 
 type Slot = { originalName: string; variable: tf.Variable };
 
-/** Shared by both optimizers: tfjs keeps per-variable slots in private arrays, by position. */
+/** RMSprop's: tfjs keeps per-variable slots in private arrays, by position; copies. */
 function exportSlots(opt: object, fields: Record<string, string>, names: readonly string[]): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   for (const [field, slot] of Object.entries(fields)) {
     const arr = (opt as Record<string, Slot[] | undefined>)[field];
     if (!Array.isArray(arr)) throw new Error(`optimizer state: this tfjs version has no ${field} (the checkpoint code reads tfjs 4.22's optimizer fields)`);
     if (arr.length !== 0 && arr.length !== names.length) throw new Error(`optimizer state: ${arr.length} ${field} slots for ${names.length} weights`);
-    arr.forEach((s, i) => (out[`${names[i]}/${slot}`] = s.variable));
+    arr.forEach((s, i) => (out[`${names[i]}/${slot}`] = s.variable.clone()));
   }
   return out;
 }
@@ -230,25 +232,32 @@ function importSlots(opt: object, fields: Record<string, string>, names: readonl
   Object.keys(fields).forEach((f, k) => (o[f] = made[k]));
 }
 
-const ADAM_SLOTS = { accumulatedFirstMoment: 'm', accumulatedSecondMoment: 'v' };
 const RMSPROP_SLOTS = { accumulatedMeanSquares: 'rms', accumulatedMoments: 'momentum' };
 
-class ScheduledAdam extends tf.AdamOptimizer implements ScheduledOptimizer {
+class ScheduledAdam extends FlatAdam implements ScheduledOptimizer {
   setLearningRate(rate: number): void {
     this.learningRate = rate;
   }
-  private get betaPowers(): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
-    return this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
-  }
   exportState(names: readonly string[]): OptimizerState {
-    return { iterations: this.iterations_, scalars: { accBeta1: this.betaPowers.accBeta1, accBeta2: this.betaPowers.accBeta2 }, slots: exportSlots(this, ADAM_SLOTS, names) };
+    const s = this.getState();
+    if (s.moments.length !== 0 && s.moments.length !== names.length) throw new Error(`optimizer state: ${s.moments.length} weights' moments for ${names.length} names`);
+    const slots: Record<string, tf.Tensor> = {};
+    s.moments.forEach(({ m, v }, i) => Object.assign(slots, { [`${names[i]}/m`]: m, [`${names[i]}/v`]: v }));
+    return { iterations: s.iterations, scalars: { accBeta1: s.accBeta1, accBeta2: s.accBeta2 }, slots };
   }
   importState(names: readonly string[], vars: readonly tf.Variable[], state: OptimizerState): void {
     for (const k of ['accBeta1', 'accBeta2'] as const) if (state.scalars[k]?.size !== 1) throw new Error(`optimizer state: Adam needs the scalar ${k}`);
-    importSlots(this, ADAM_SLOTS, names, vars, state.slots);
-    this.betaPowers.accBeta1.assign(state.scalars.accBeta1 as tf.Scalar);
-    this.betaPowers.accBeta2.assign(state.scalars.accBeta2 as tf.Scalar);
-    this.iterations_ = state.iterations;
+    const hasSlots = Object.keys(state.slots).length > 0; // none: a state from before the first step
+    const moments = hasSlots ? names.map((n, i) => {
+      const [m, v] = (['m', 'v'] as const).map((slot) => {
+        const t = state.slots[`${n}/${slot}`];
+        if (!t) throw new Error(`optimizer state: no ${slot} slot for weight ${n}`);
+        if (t.shape.join() !== vars[i].shape.join()) throw new Error(`optimizer state: the ${slot} slot of ${n} has shape [${t.shape}], the weight [${vars[i].shape}]`);
+        return t;
+      });
+      return { m, v };
+    }) : [];
+    this.setState(vars.map((v) => v.name), vars.map((v) => v.shape), { iterations: state.iterations, accBeta1: state.scalars.accBeta1, accBeta2: state.scalars.accBeta2, moments });
   }
 }
 class ScheduledRMSProp extends tf.RMSPropOptimizer implements ScheduledOptimizer {
@@ -390,7 +399,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
           weights: names.map((n, i) => [n, vars[i]]),
           best: best.weights?.map((t, i) => [names[i], t]),
           optimizers: states,
-        });
+        }).finally(() => tf.dispose(states.map((st) => [...Object.values(st.scalars), ...Object.values(st.slots)])));
       }
     }
     if ((cfg.restoreBest ?? hasValid) && best.weights && best.epoch !== history.length) vars.forEach((v, i) => v.assign(best.weights![i]));

@@ -1,9 +1,9 @@
 // npm run train -- <config.json>
 // Trains a seq2seq model on a bundled dataset as the config says, keeps the best epoch (validation
-// loss) in the output folder, and reports exact match and BLEU on the test split.
+// loss) in the output folder, and reports exact match and BLEU on the test split (and ROUGE-L for debian-summaries).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copySplits, corpusBleu, DATASET_NAMES, DatasetName, exactMatch, formatBackendReport, prepareTask, saveModel, Seq2Seq, Seq2SeqConfig, TaskBpeOptions, train, TrainConfig, translate, validateTrainConfig } from '../src';
+import { copySplits, corpusBleu, corpusRouge, DATASET_NAMES, DatasetName, encodePairs, exactMatch, formatBackendReport, generateStories, newStoryPairs, prepareTask, saveModel, Seq2Seq, Seq2SeqConfig, SplitVocabOptions, StoryOptions, StoryPair, TaskBpeOptions, train, TrainConfig, translate, validateTrainConfig } from '../src';
 
 interface RunConfig {
   dataset: DatasetName;
@@ -14,6 +14,17 @@ interface RunConfig {
    * sides unless `"joint": false`); the merges are saved with the model, so translate applies them.
    */
   tokenizer?: TaskBpeOptions;
+  /** Lower-case both sides (prepareTask's `lowercase`; saved in the model's tokenizers). */
+  lowercase?: boolean;
+  /** Cut every source to its first N tokens (prepareTask's `sourceTokens`; recorded in report.json for summarise). */
+  sourceTokens?: number;
+  /** Vocabulary limits, e.g. `{ "source": { "maxSize": 8000 }, "target": { "maxSize": 4000 } }` (prepareTask's `vocab`). */
+  vocab?: SplitVocabOptions;
+  /**
+   * Stories dataset: more training stories, `{ "seed": 1, "perKind": 6000 }` (generateStories' options), those that
+   * none of the bundled stories tells (newStoryPairs), encoded with the bundled training split's vocabularies: chapter 09's set.
+   */
+  moreStories?: StoryOptions;
   model: Omit<Seq2SeqConfig, 'sourceVocabSize' | 'targetVocabSize'>;
   /**
    * Training settings (TrainConfig): also `freeze` and `learningRates` by model part, `checkpointDir` (a
@@ -34,7 +45,9 @@ interface RunConfig {
 }
 
 const KEYS = {
-  '': ['dataset', 'kind', 'tokenizer', 'model', 'train', 'out', 'beam', 'init'],
+  '': ['dataset', 'kind', 'tokenizer', 'lowercase', 'sourceTokens', 'vocab', 'moreStories', 'model', 'train', 'out', 'beam', 'init'],
+  vocab: ['minFreq', 'maxSize', 'source', 'target'],
+  moreStories: ['seed', 'perKind', 'minSentences', 'maxSentences', 'kinds'],
   model: ['kind', 'cell', 'encoder', 'luongScore', 'embeddingDim', 'units', 'attentionUnits', 'seed', 'dropout', 'copy', 'coverage', 'coverageWeight'],
   train: ['epochs', 'batchSize', 'seed', 'optimizer', 'learningRate', 'lrDecay', 'clipNorm', 'earlyStopping', 'restoreBest', 'maxBatchesPerEpoch', 'step', 'learningRates', 'freeze', 'checkpointDir', 'resumeFrom', 'warmup', 'labelSmoothing', 'anchor'],
 } as const;
@@ -82,7 +95,24 @@ async function main(): Promise<void> {
   }
   console.log(`[train] ${formatBackendReport()}`);
   const t0 = performance.now();
-  const task = prepareTask(cfg.dataset, { kind: cfg.kind, tokenizer: tk });
+  let task: ReturnType<typeof prepareTask>;
+  try {
+    task = prepareTask(cfg.dataset, { kind: cfg.kind, tokenizer: tk, lowercase: cfg.lowercase, sourceTokens: cfg.sourceTokens, vocab: cfg.vocab });
+  } catch (e) {
+    fail(`${file}: ${(e as Error).message}`);
+  }
+  if (cfg.moreStories !== undefined) {
+    if (cfg.dataset !== 'stories') fail(`${file}: "moreStories" is for the dataset "stories", not ${JSON.stringify(cfg.dataset)}`);
+    let extra: StoryPair[];
+    try {
+      extra = newStoryPairs(generateStories(cfg.moreStories), task.dataset.pairs as StoryPair[]);
+    } catch (e) {
+      fail(`${file}: in "moreStories": ${(e as Error).message}`);
+    }
+    // the dataset's training split too: copySplits encodes from it
+    task = { ...task, dataset: { ...task.dataset, train: [...task.dataset.train, ...extra] }, train: [...task.train, ...encodePairs(extra, task)] };
+    console.log(`[train] moreStories: ${extra.length} generated stories added to the ${task.train.length - extra.length} bundled training stories`);
+  }
   if (tk) console.log(`[train] BPE: ${tk.merges} merges learned on the training split (${tk.joint === false ? 'per side' : 'joint'}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; vocabularies ${task.sourceVocab.size} / ${task.targetVocab.size}`);
   const model = new Seq2Seq({ ...cfg.model, sourceVocabSize: task.sourceVocab.size, targetVocabSize: task.targetVocab.size });
   const bundle = { model, sourceVocab: task.sourceVocab, targetVocab: task.targetVocab, sourceTokenizer: task.sourceTokenizer, targetTokenizer: task.targetTokenizer };
@@ -100,6 +130,10 @@ async function main(): Promise<void> {
     dataset: cfg.dataset,
     ...(cfg.kind ? { kind: cfg.kind } : {}),
     ...(tk ? { tokenizer: tk } : {}),
+    ...(cfg.lowercase !== undefined ? { lowercase: cfg.lowercase } : {}),
+    ...(cfg.sourceTokens !== undefined ? { sourceTokens: cfg.sourceTokens } : {}),
+    ...(cfg.vocab !== undefined ? { vocab: cfg.vocab } : {}),
+    ...(cfg.moreStories !== undefined ? { moreStories: cfg.moreStories } : {}),
     model: cfg.model,
     ...(cfg.init ? { init: cfg.init } : {}),
     bestEpoch: result.bestEpoch,
@@ -107,10 +141,19 @@ async function main(): Promise<void> {
     msPerStep: Math.round(result.msPerStep),
     testExactMatch: exactMatch(hyps, refs),
     testBleu: corpusBleu(hyps, refs, chars).score,
+    ...(cfg.dataset === 'debian-summaries' ? { testRougeL: corpusRouge(refs, hyps).mean.rougeL.fmeasure } : {}),
   };
   fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  console.log(`[train] test: exact match ${(100 * report.testExactMatch).toFixed(2)} %, BLEU ${report.testBleu.toFixed(2)} (best epoch ${result.bestEpoch}, ${report.seconds} s)`);
-  console.log(`[train] try it: npm run translate -- ${path.relative(process.cwd(), out) || '.'} "${task.dataset.test[0].source}"`);
+  const rouge = report.testRougeL === undefined ? '' : `, ROUGE-L ${(100 * report.testRougeL).toFixed(1)}`;
+  console.log(`[train] test: exact match ${(100 * report.testExactMatch).toFixed(2)} %, BLEU ${report.testBleu.toFixed(2)}${rouge} (best epoch ${result.bestEpoch}, ${report.seconds} s)`);
+  const where = path.relative(process.cwd(), out) || '.';
+  const first = task.dataset.test[0];
+  if (cfg.dataset === 'stories') {
+    const story = first as StoryPair;
+    console.log(`[train] try it: npm run answer -- ${where} --story-text "${story.sentences.join(' ')}" "${story.question}" --why`);
+  } else {
+    console.log(`[train] try it: npm run ${cfg.dataset === 'debian-summaries' ? 'summarise' : 'translate'} -- ${where} "${first.source}"`);
+  }
 }
 
 main().catch((e) => fail((e as Error).message));

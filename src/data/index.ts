@@ -8,12 +8,13 @@ export { charTokenizer, displayToken, makeTokenizer, prepareText, SPACE_MARK, wo
 export { BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocabulary, type VocabOptions } from './vocab';
 export { batches, batchIndices, disposeBatch, makeBatch, padSequences, type Batch, type BatchOptions, type Example } from './batch';
 export { DATASET_NAMES, DATASETS_DIR, datasetMeta, loadDataset, type Dataset, type DatasetMeta, type DatasetName, type GroupedPair, type DatasetLoadOptions } from './datasets';
-export { encodePairs, encodeSplits, type EncodedSplits } from './encode';
+export { encodePairs, encodeSplits, type EncodedSplits, type SplitVocabOptions } from './encode';
 export { pairsFrame } from './frame';
-export { bpeTokenizersFor, prepareTask, tokenizersFor, type Task, type TaskBpeOptions, type TaskOptions } from './tasks';
+export { bpeTokenizersFor, firstTokens, prepareTask, tokenizersFor, type Task, type TaskBpeOptions, type TaskOptions } from './tasks';
 export { descriptionMd5, descriptionParagraphs, joinTranslations, readSourcePackages, readTranslationIndex, type DebianIndex, type DebianReadOptions, type DescriptionParagraph, type DescriptionRecord, type TranslationPair } from './debian';
 export { mixDomains, type MixOptions } from './mix';
 export { bpeSegmenter, END_OF_WORD, learnBpe, type BpeMerge, type BpeOptions, type LearnBpeOptions } from './bpe';
 export { bpeTokenizer, fitBpeTokenizer, type BpeTokenizer, type BpeTokenizerSpec, type CharWordSpec, type FitBpeOptions } from './tokenize';
-export { generateStories, readStories, storyRow, storySentences, storySource, storyTokenSentences, STORY_COLUMNS, STORY_KINDS, STORY_WORLD, type Story, type StoryKind, type StoryOptions, type StoryPair } from './stories';
+export { generateStories, newStoryPairs, readStories, storyPair, storyRow, storySentences, storySource, storyTokenSentences, STORY_COLUMNS, STORY_KINDS, STORY_WORLD, type Story, type StoryKind, type StoryOptions, type StoryPair } from './stories';
 export { solveStory, type Solved } from './story-solver';
+export { parseStory, storyQuestion } from './story-text';

@@ -262,6 +262,21 @@ export interface StoryPair extends Pair {
   supporting: number[];
 }
 
+/** A story as a pair of the dataset (its `line` given). */
+export function storyPair(s: Story, line: number): StoryPair {
+  return { source: storySource(s), target: s.answer, line, kind: s.kind, sentences: s.sentences, question: s.question, supporting: s.supporting };
+}
+
+/**
+ * The stories of `told` (e.g. generateStories with another seed) whose sentences are none of `known`'s (e.g. all
+ * the bundled stories, so no validation or test story is trained on), as pairs numbered 1, 2, … in order: more
+ * training data for the same world. Chapter 09 and train.ts's `moreStories` add them to the training split.
+ */
+export function newStoryPairs(told: readonly Story[], known: readonly { sentences: readonly string[] }[]): StoryPair[] {
+  const seen = new Set(known.map((k) => k.sentences.join(' ')));
+  return told.filter((s) => !seen.has(s.sentences.join(' '))).map((s, i) => storyPair(s, i + 1));
+}
+
 export const STORY_COLUMNS = ['split', 'kind', 'supporting', 'story', 'question', 'answer'] as const;
 
 /** A story as the cells of one row of the dataset (STORY_COLUMNS). */
@@ -288,6 +303,6 @@ export function readStories(file: string, kind?: string): { pairs: StoryPair[]; 
     if (!supporting.every((x) => Number.isInteger(x) && x >= 0 && x < sentences.length)) {
       throw bad(`supporting ${JSON.stringify(sup)} must be sentence indices from 0 to ${sentences.length - 1}`);
     }
-    return { source: storySource({ sentences, question }), target: answer, line, kind: k as StoryKind, sentences, question, supporting };
+    return storyPair({ kind: k as StoryKind, sentences, question, answer, supporting }, line);
   }, { kind, dataset: 'stories' });
 }

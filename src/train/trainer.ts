@@ -34,6 +34,13 @@ export interface TrainConfig {
   onEpochEnd?: (log: EpochLog) => Promise<void> | void;
   /** Stop each epoch after this many batches (quick experiments). */
   maxBatchesPerEpoch?: number;
+  /**
+   * A training-time budget in seconds: training stops after the step at which the seconds this run has spent in
+   * its epochs (EpochLog.seconds, batching and steps; not validation) reach it. That last epoch is logged as far as
+   * it went and TrainResult.outOfTime is true. For comparing models at the same training time; not with
+   * checkpointDir (checkpoints are whole epochs).
+   */
+  maxSeconds?: number;
   /** 'auto': a live bar in a notebook, text lines elsewhere. */
   progress?: 'auto' | 'notebook' | 'text' | 'silent' | ProgressReporter;
   title?: string;
@@ -95,6 +102,8 @@ export function validateTrainConfig(cfg: TrainConfig): void {
   if (cfg.warmup !== undefined) int('warmup', 1);
   if (cfg.labelSmoothing !== undefined && !(typeof cfg.labelSmoothing === 'number' && cfg.labelSmoothing >= 0 && cfg.labelSmoothing < 1)) throw bad('labelSmoothing', 'a number in [0, 1)', cfg.labelSmoothing);
   if (cfg.maxBatchesPerEpoch !== undefined) int('maxBatchesPerEpoch', 1);
+  if (cfg.maxSeconds !== undefined && !(typeof cfg.maxSeconds === 'number' && Number.isFinite(cfg.maxSeconds) && cfg.maxSeconds > 0)) throw bad('maxSeconds', 'a number > 0', cfg.maxSeconds);
+  if (cfg.maxSeconds !== undefined && cfg.checkpointDir !== undefined) throw new Error('train: maxSeconds and checkpointDir exclude each other (a time budget can stop mid-epoch; checkpoints are whole epochs)');
   if (cfg.earlyStopping !== undefined) {
     if (!(Number.isInteger(cfg.earlyStopping?.patience) && cfg.earlyStopping.patience >= 1)) throw bad('earlyStopping.patience', 'an integer ≥ 1', cfg.earlyStopping?.patience);
     num('earlyStopping.minDelta', cfg.earlyStopping.minDelta, 0);
@@ -133,6 +142,8 @@ export interface TrainResult {
   bestEpoch: number;
   bestValLoss: number;
   stoppedEarly: boolean;
+  /** Whether the maxSeconds budget ended training (its last epoch may be partial). */
+  outOfTime: boolean;
   seconds: number;
   msPerStep: number;
   /** The training step that ran, and why (see TrainConfig.step). */
@@ -310,6 +321,8 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
   let best = { epoch: -1, loss: Infinity, weights: undefined as tf.Tensor[] | undefined };
   let sinceBest = 0;
   let stoppedEarly = false;
+  let outOfTime = false;
+  let spentBefore = 0; // seconds of this run's finished epochs
   let startEpoch = 0;
   let init: InitReport | undefined;
   let fingerprint: ReturnType<typeof dataFingerprint> | undefined; // of the training data, hashed once per run
@@ -329,7 +342,7 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
     if ((cfg.anchor?.weight ?? 0) > 0) anchor = makeAnchor(groups.flatMap((g) => g.vars), cfg.anchor!.weight); // θ₀: after init
     progress = typeof cfg.progress === 'object' ? cfg.progress : createProgress(cfg.progress ?? 'auto');
     progress.start({ epochs: cfg.epochs, stepsPerEpoch: steps, title: `${cfg.title ? `${cfg.title} · ` : ''}${trainStep.label}` });
-    for (let epoch = startEpoch; epoch < cfg.epochs && !stoppedEarly; epoch++) {
+    for (let epoch = startEpoch; epoch < cfg.epochs && !stoppedEarly && !outOfTime; epoch++) {
       const e0 = Date.now();
       const learningRate = learningRateAt(cfg, epoch);
       groups.forEach((g, i) => optimizers[i].setLearningRate(g.baseRate * decay ** epoch));
@@ -370,8 +383,13 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
         progress.step(epoch, step, loss);
         step++;
         await new Promise((r) => setImmediate(r)); // let the notebook's display messages go out
+        if (cfg.maxSeconds !== undefined && spentBefore + (Date.now() - e0) / 1000 >= cfg.maxSeconds) {
+          outOfTime = true;
+          break;
+        }
       }
       const log: EpochLog = { epoch: epoch + 1, loss: lossSum / step, accuracy: accSum / step, learningRate, seconds: (Date.now() - e0) / 1000, gradNorm: normSum / step };
+      spentBefore += log.seconds;
       if (hasValid) {
         const v = evaluate(model, data.valid!);
         log.valLoss = v.loss;
@@ -410,6 +428,6 @@ export async function train(model: Seq2SeqModel, data: { train: readonly Example
     trainStep.dispose();
   }
   const seconds = (Date.now() - t0) / 1000;
-  progress.end(`best epoch ${best.epoch}${stoppedEarly ? ' (stopped early)' : ''}`);
-  return { history, bestEpoch: best.epoch, bestValLoss: best.loss, stoppedEarly, seconds, msPerStep: stepMs / Math.max(stepCount, 1), step: trainStep.kind, stepReason: trainStep.reason, resumedAt: startEpoch, ...(init ? { init } : {}) };
+  progress.end(`best epoch ${best.epoch}${stoppedEarly ? ' (stopped early)' : ''}${outOfTime ? ` (time budget of ${cfg.maxSeconds} s reached)` : ''}`);
+  return { history, bestEpoch: best.epoch, bestValLoss: best.loss, stoppedEarly, outOfTime, seconds, msPerStep: stepMs / Math.max(stepCount, 1), step: trainStep.kind, stepReason: trainStep.reason, resumedAt: startEpoch, ...(init ? { init } : {}) };
 }

@@ -3,8 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
-  attendHeads, beamSearch, causalMask, dotScore, greedyDecode, makeBatch, disposeBatch, fusedLayerNorm, layerNorm, layerNormRows, MultiHeadAttention, multiHeadAttention, projectHeads, sampleDecode,
-  ShapeChecker, sinusoidalEncoding, softmaxMaskTerms, tf, Transformer, type TransformerConfig,
+  attendHeads, beamSearch, causalMask, dotScore, greedyDecode, makeBatch, disposeBatch, fusedLayerNorm, fusedLogSoftmax, layerNorm, layerNormRows, MultiHeadAttention, multiHeadAttention, projectHeads, sampleDecode,
+  scaledDotScore, ShapeChecker, sinusoidalEncoding, softmaxMaskTerms, tf, Transformer, type TransformerConfig, type TransformerDecodeState,
 } from '../src';
 
 const cfg: TransformerConfig = { kind: 'transformer', sourceVocabSize: 13, targetVocabSize: 11, dModel: 16, numHeads: 4, ffDim: 32, encoderLayers: 2, decoderLayers: 2, dropout: 0, seed: 3 };
@@ -15,6 +15,27 @@ const examples = [
   { source: [12, 4, 5, 6], target: [9, 4, 5] },
 ];
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+/** How many TensorFlow kernels `f` runs on tfjs-node (calls into the binding's executeOp, tfjs ops and direct ones alike), and its result. */
+function countKernels<T>(f: () => T): { result: T; kernels: number } {
+  const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
+  const binding = backend.binding;
+  assert.equal(typeof binding?.executeOp, 'function', 'kernel counts need the tfjs-node backend');
+  let kernels = 0;
+  const counting: Record<string, unknown> = {};
+  for (const k of Object.getOwnPropertyNames(binding)) {
+    const v = binding[k];
+    counting[k] = typeof v === 'function' ? v.bind(binding) : v;
+  }
+  const run = binding.executeOp as (...a: unknown[]) => unknown;
+  counting.executeOp = (...a: unknown[]) => (kernels++, run.apply(binding, a));
+  backend.binding = counting;
+  try {
+    return { result: f(), kernels };
+  } finally {
+    backend.binding = binding;
+  }
+}
 
 test('forward: shapes by name, attention rows sum to 1 and give padding nothing, padding content is ignored', () => {
   const model = new Transformer(cfg);
@@ -162,6 +183,40 @@ test('fusedLayerNorm (one TensorFlow kernel) is layerNorm: within 1e-6, as [n, d
   tf.dispose([x, x4, gamma, beta, readable, plain, fused, nchw, ...Object.values(rows), ...Object.values(few)]);
 });
 
+test('fusedLogSoftmax (one TensorFlow kernel, tf.logSoftmax runs seven) is tf.logSoftmax within 1e-6, rank 2 and 4; rows of exp sum to 1; no leaks', () => {
+  const x = tf.mul(tf.randomNormal([3, 40], 0, 1, 'float32', 9), 5) as tf.Tensor2D; // spread out: large and small probabilities
+  const x4 = x.reshape([1, 3, 1, 40]);
+  const readable = tf.logSoftmax(x);
+  const before = tf.memory().numTensors;
+  const fused = countKernels(() => fusedLogSoftmax(x));
+  const fused4 = fusedLogSoftmax(x4);
+  assert.equal(tf.memory().numTensors, before + 2, 'fusedLogSoftmax leaked tensors');
+  assert.equal(fused.kernels, 1, `fusedLogSoftmax ran ${fused.kernels} kernels`);
+  const tfjs = countKernels(() => tf.logSoftmax(x));
+  assert.equal(tfjs.kernels, 7, `tf.logSoftmax ran ${tfjs.kernels} kernels (the docs say seven)`);
+  assert.deepEqual([fused.result.shape, fused4.shape], [[3, 40], [1, 3, 1, 40]]);
+  assert.ok(maxDiff(fused.result, readable) < 1e-6, `rank 2: ${maxDiff(fused.result, readable)}`);
+  assert.ok(maxDiff(fused4.reshape([3, 40]), readable) < 1e-6, `rank 4: ${maxDiff(fused4.reshape([3, 40]), readable)}`);
+  for (const total of tf.sum(tf.exp(fused.result), 1).arraySync() as number[]) assert.ok(Math.abs(total - 1) < 1e-5, `a row of probabilities sums to ${total}`);
+  assert.ok((tf.min(fused.result).dataSync()[0]) < -10, 'no small probabilities: the test would not see a lost tail');
+  tf.dispose([x, x4, readable, fused.result, fused4, tfjs.result]);
+});
+
+test('scaled dot score with scale 1 is the dot score (no multiply); attendHeads on queries scaled beforehand with scale 1 = attendHeads on the raw queries', () => {
+  const [b, h, tq, tv, k] = [2, 3, 2, 5, 4];
+  const q = tf.randomNormal([b, h, tq, k], 0, 1, 'float32', 10) as tf.Tensor4D;
+  const kk = tf.randomNormal([b, h, tv, k], 0, 1, 'float32', 11) as tf.Tensor4D;
+  const v = tf.randomNormal([b, h, tv, k], 0, 1, 'float32', 12) as tf.Tensor4D;
+  const wo = tf.randomNormal([h * k, 6], 0, 1, 'float32', 13);
+  assert.equal(maxDiff(scaledDotScore(q, kk, 1), dotScore(q, kk)), 0);
+  assert.equal(countKernels(() => scaledDotScore(q, kk, 1)).kernels, 1, 'scale 1 still multiplies');
+  const plain = attendHeads(q, kk, v, wo); // Q Kᵀ / √k inside
+  const prescaled = attendHeads(tf.mul(q, 1 / Math.sqrt(k)) as tf.Tensor4D, kk, v, wo, undefined, undefined, { scale: 1 });
+  assert.ok(maxDiff(prescaled.output, plain.output) < 1e-5, `output ${maxDiff(prescaled.output, plain.output)}`);
+  assert.ok(maxDiff(prescaled.scores, plain.scores) < 1e-6, `weights ${maxDiff(prescaled.scores, plain.scores)}`);
+  assert.ok(maxDiff(attendHeads(q, kk, v, wo, undefined, undefined, { scale: 1 }).scores, plain.scores) > 1e-3, 'the scale made no difference: the comparison would not see it');
+});
+
 test('attendHeads over heads as an axis: the same as each head alone (rank-3 scores), a mask\'s terms give the mask\'s bits, one query position merges as many', () => {
   const [b, h, tq, tv, k] = [2, 3, 4, 5, 2];
   const q = tf.randomNormal([b, h, tq, k], 0, 1, 'float32', 5) as tf.Tensor4D;
@@ -253,6 +308,37 @@ test('cached and uncached step decoders agree to 1e-5 at every step, through bea
   model.dispose();
 });
 
+test('cached decoding of sources without padding builds no cross-attention mask and still agrees with uncached to 1e-5; with padding it keeps the mask', () => {
+  const model = new Transformer(cfg);
+  const even = makeBatch([{ source: [4, 5, 6, 7], target: [3] }, { source: [9, 10, 11, 12], target: [4] }]); // no padding
+  const padded = makeBatch(examples);
+  const before = tf.memory().numTensors;
+  for (const [batch, hasMask] of [[even, false], [padded, true]] as const) {
+    const n = batch.source.shape[0];
+    const fast = model.stepDecoder(batch.source, batch.sourceMask);
+    const slow = model.stepDecoder(batch.source, batch.sourceMask, { cache: false });
+    let [sf, ss]: TransformerDecodeState[] = [fast.init(n), slow.init(n)];
+    assert.equal(sf.source.tensors.crossMask !== undefined, hasMask, `cross-attention mask ${hasMask ? 'missing' : 'built'} for ${hasMask ? '' : 'un'}padded sources`);
+    let worst = 0;
+    for (let t = 0; t < 6; t++) {
+      const p = tf.tensor1d(Array.from({ length: n }, (_, r) => (t === 0 ? 1 : 3 + ((t + r) % 8))), 'int32');
+      const [a, c] = [fast.step(p, sf), slow.step(p, ss)];
+      worst = Math.max(worst, maxDiff(a.logProbs, c.logProbs), maxDiff(a.attention!, c.attention!));
+      fast.dispose(sf);
+      slow.dispose(ss);
+      [sf, ss] = [a.state, c.state];
+      tf.dispose([p, a.logProbs, a.attention!, c.logProbs, c.attention!]);
+    }
+    fast.dispose(sf);
+    slow.dispose(ss);
+    assert.ok(worst < 1e-5, `${hasMask ? 'padded' : 'unpadded'}: cached and uncached differ by ${worst}`);
+  }
+  assert.equal(tf.memory().numTensors, before, 'decoding leaked tensors');
+  disposeBatch(even);
+  disposeBatch(padded);
+  model.dispose();
+});
+
 test('greedy (cached) decoding reproduces the teacher-forced argmax at every position', () => {
   const model = new Transformer(cfg);
   const b = makeBatch(examples);
@@ -266,21 +352,24 @@ test('greedy (cached) decoding reproduces the teacher-forced argmax at every pos
   model.dispose();
 });
 
-test('measured (logged, not asserted): per-step time vs prefix length, cached and uncached, batch 1 and 8; 2 + 2 layers, d 128, 4 heads', () => {
+test('measured (times logged, not asserted): per-step time vs prefix length, cached and uncached, batch 1 and 8; 2 + 2 layers, d 128, 4 heads; kernels per step (asserted)', () => {
   const model = new Transformer({ kind: 'transformer', sourceVocabSize: 40, targetVocabSize: 40, dModel: 128, numHeads: 4, ffDim: 512, encoderLayers: 2, decoderLayers: 2, dropout: 0, seed: 1 });
   const steps = 60;
-  const perStep = (b: number, cache: boolean): number[] => {
+  const kernels: number[] = []; // per step of the last perStep(…, count = true)
+  const perStep = (b: number, cache: boolean, count = false): number[] => {
     const source = tf.tensor2d(Array.from({ length: b }, (_, r) => Array.from({ length: 20 }, (_, i) => 4 + ((i + r) % 30))), undefined, 'int32');
     const mask = tf.ones([b, 20], 'bool') as tf.Tensor2D;
     const dec = model.stepDecoder(source, mask, { cache });
     let s = dec.init(b);
     const ms: number[] = [];
+    kernels.length = 0;
     for (let t = 0; t < steps; t++) {
       const prev = tf.tensor1d(Array.from({ length: b }, (_, r) => (t === 0 ? 1 : 4 + ((t + r) % 30))), 'int32'); // a fixed output: no early </s>
       const t0 = performance.now();
-      const out = dec.step(prev, s);
+      const { result: out, kernels: k } = count ? countKernels(() => dec.step(prev, s)) : { result: dec.step(prev, s), kernels: 0 };
       out.logProbs.dataSync();
       ms.push(performance.now() - t0);
+      kernels.push(k);
       dec.dispose(s);
       s = out.state;
       tf.dispose([prev, out.logProbs, out.attention!]);
@@ -291,18 +380,27 @@ test('measured (logged, not asserted): per-step time vs prefix length, cached an
   };
   const mean = (a: number[], from: number, to: number) => a.slice(from, to).reduce((x, y) => x + y, 0) / (to - from);
   const total = (a: number[]) => a.slice(0, 30).reduce((x, y) => x + y, 0);
+  // TensorFlow kernels per step at batch 1 (counted, not timed): the cached step's are the same at every prefix
+  // after the first (which has no cache to append to); the uncached step's are the decoder's on the whole prefix.
+  perStep(1, true, true);
+  const [firstCached, ...cachedKernels] = kernels;
+  perStep(1, false, true);
+  const uncachedKernels = [...kernels];
+  console.log(`kernels per step, batch 1: cached ${cachedKernels[0]} (${firstCached} at the first step), uncached ${uncachedKernels[0]} at prefix 1 and ${uncachedKernels[29]} at prefix 30`);
+  assert.ok(cachedKernels.every((k) => k === cachedKernels[0]), `the cached step's kernels vary with the prefix: ${cachedKernels.join(', ')}`);
+  assert.ok(cachedKernels[0] <= 77, `a cached step runs ${cachedKernels[0]} TensorFlow kernels (77 when this was written, 96 before)`);
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
   for (const b of [1, 8]) {
     perStep(b, true); // warm up the kernels
     perStep(b, false);
-    // three alternating runs of each; the median 30-token total of each
-    const runs = Array.from({ length: 3 }, () => [perStep(b, true), perStep(b, false)]);
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1];
-    const [cached, uncached] = [0, 1].map((i) => runs.map((r) => r[i]).sort((x, y) => total(x) - total(y))[1]);
+    // five alternating runs of each; the median 30-token total of each
+    const runs = Array.from({ length: 5 }, () => [perStep(b, true), perStep(b, false)]);
+    const [cached, uncached] = [0, 1].map((i) => runs.map((r) => r[i]).sort((x, y) => total(x) - total(y))[2]);
     for (const [from, to] of [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50], [50, 60]]) {
       console.log(`batch ${b}, prefix ${String(from + 1).padStart(2)}–${to}: cached ${mean(cached, from, to).toFixed(2)} ms/step, uncached ${mean(uncached, from, to).toFixed(2)} ms/step`);
     }
     const [c, u] = [median(runs.map((r) => total(r[0]))), median(runs.map((r) => total(r[1])))];
-    console.log(`batch ${b}, 30-token output (median of 3): cached ${c.toFixed(1)} ms, uncached ${u.toFixed(1)} ms, ${(u / c).toFixed(2)}× faster`);
+    console.log(`batch ${b}, 30-token output (median of 5): cached ${c.toFixed(1)} ms, uncached ${u.toFixed(1)} ms, ${(u / c).toFixed(2)}× faster`);
   }
   model.dispose();
 });

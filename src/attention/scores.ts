@@ -24,11 +24,13 @@ export function dotScore<T extends tf.Tensor3D | tf.Tensor4D>(query: T, keys: T)
 /**
  * Scaled dot-product score (Vaswani et al.): e_ij = q_iᵀ k_j / √d, or times `scale` when given.
  * Dividing by √d keeps the scores' variance near 1 as d grows, so the softmax does not saturate.
- * `scale` may be a learned scalar tensor (Keras' Attention with use_scale). Rank 3 or 4, as dotScore.
+ * `scale` may be a learned scalar tensor (Keras' Attention with use_scale); `scale` 1 (queries already
+ * scaled, e.g. by a query kernel that holds the 1/√d) multiplies by nothing. Rank 3 or 4, as dotScore.
  * @returns [batch, Tq, Tv] ([batch, heads, Tq, Tv])
  */
 export function scaledDotScore<T extends tf.Tensor3D | tf.Tensor4D>(query: T, keys: T, scale?: number | tf.Scalar): T {
   const d = query.shape[query.rank - 1];
+  if (scale === 1) return dotScore(query, keys);
   return tf.tidy(() => tf.mul(dotScore(query, keys), scale ?? 1 / Math.sqrt(d)) as T);
 }
 

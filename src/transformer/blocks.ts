@@ -4,6 +4,7 @@
 import { attendHeads, MultiHeadWeights, projectHeads } from '../attention/layers/multi-head-attention';
 import { linear } from '../attention/linear';
 import { tf } from '../tf';
+import { type Binding, type NodeBackend, nodeBackend, type OpAttr } from '../train/fast/native';
 
 /** Layer norm over the last axis: γ ⊙ (x − μ) / √(σ² + ε) + β, μ and σ² per position. x [b, T, d] -> [b, T, d]. */
 export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor3D {
@@ -28,9 +29,22 @@ export function layerNormRows(n: number): LayerNormRows {
   return { ones: tf.ones([n]) as tf.Tensor1D, zeros: tf.zeros([n]) as tf.Tensor1D, empty: tf.tensor1d([]) };
 }
 
-interface FusedBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
-  executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
+/**
+ * One TensorFlow op run directly on tfjs-node (for inference: it is not recorded for gradients): inputs are
+ * tfjs tensors, the first output comes back as one and the others are deleted unwrapped (no tfjs tensor is
+ * made only to be disposed). `attrs` gets the binding for its type constants.
+ */
+function runKernel(backend: NodeBackend, name: string, attrs: (b: Binding) => OpAttr[], inputs: tf.Tensor[], numOutputs = 1): tf.Tensor {
+  const b = backend.binding;
+  let outputs: ReturnType<Binding['executeOp']>;
+  try {
+    outputs = b.executeOp(name, attrs(b), backend.getInputTensorIds(inputs), numOutputs);
+  } catch (e) {
+    throw new Error(`TensorFlow op ${name} failed on inputs ${inputs.map((t) => JSON.stringify(t.shape)).join(', ')}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const [first, ...rest] = outputs;
+  for (const m of rest) b.deleteTensor(m.id);
+  return backend.createOutputTensor(first);
 }
 
 /**
@@ -43,19 +57,18 @@ interface FusedBackend {
  * itself. The test holds it to layerNorm within 1e-6. `rows`: layerNormRows(n), to share across calls.
  */
 export function fusedLayerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor | null, beta: tf.Tensor | null, eps = 1e-5, rows?: LayerNormRows): T {
-  const backend = tf.backend() as unknown as Partial<FusedBackend>;
+  const backend = nodeBackend();
   const d = x.shape[x.rank - 1];
   const n = x.size / d;
   const affine = (y: tf.Tensor) => (gamma && beta ? tf.add(tf.mul(y, gamma), beta) : y) as T;
-  if (tf.getBackend() !== 'tensorflow' || typeof backend.executeMultipleOutputs !== 'function' || !backend.binding) {
+  if (!backend) {
     return tf.tidy(() => {
       const [ones, zeros] = [gamma ?? tf.ones([d]), beta ?? tf.zeros([d])];
       return tf.reshape(layerNorm(tf.reshape(x, [1, n, d]) as tf.Tensor3D, ones, zeros, eps), x.shape) as T;
     });
   }
   if (rows && rows.ones.shape[0] !== n) throw new Error(`fusedLayerNorm: rows are for ${rows.ones.shape[0]} positions, x ${JSON.stringify(x.shape)} has ${n}`);
-  const B = backend.binding;
-  const attrs = [
+  const attrs = (B: Binding): OpAttr[] => [
     { name: 'T', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT },
     { name: 'U', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT },
     { name: 'epsilon', type: B.TF_ATTR_FLOAT, value: eps },
@@ -66,10 +79,21 @@ export function fusedLayerNorm<T extends tf.Tensor>(x: T, gamma: tf.Tensor | nul
   const nchw = x.rank === 4 && x.shape[0] === 1 && x.shape[2] === 1; // already [1, n, 1, d]
   return tf.tidy(() => {
     const r = rows ?? layerNormRows(n);
-    const [normed, ...stats] = backend.executeMultipleOutputs!('FusedBatchNormV3', attrs, [nchw ? x : tf.reshape(x, [1, n, 1, d]), r.ones, r.zeros, r.empty, r.empty], 6); // [1, n, 1, d]; batch statistics
-    tf.dispose(stats);
+    const normed = runKernel(backend, 'FusedBatchNormV3', attrs, [nchw ? x : tf.reshape(x, [1, n, 1, d]), r.ones, r.zeros, r.empty, r.empty], 6); // [1, n, 1, d]; the 5 batch statistics are dropped
     return affine(nchw ? normed : tf.reshape(normed, x.shape));
   });
+}
+
+/**
+ * log softmax over the last axis for inference, in one TensorFlow kernel (LogSoftmax) on tfjs-node instead
+ * of tf.logSoftmax's seven (max, subtract, cast, exp, sum, log, subtract): log p_i = x_i − max − log Σ_j e^{x_j − max}.
+ * No gradient (decoding steps use it); on another backend it is tf.logSoftmax. The test holds it to tf.logSoftmax within 1e-6.
+ * logits float32 [..., V] -> [..., V]
+ */
+export function fusedLogSoftmax<T extends tf.Tensor>(logits: T): T {
+  const backend = nodeBackend();
+  if (!backend || logits.dtype !== 'float32' || logits.rank < 1) return tf.logSoftmax(logits) as T;
+  return runKernel(backend, 'LogSoftmax', (B) => [{ name: 'T', type: B.TF_ATTR_TYPE, value: B.TF_FLOAT }], [logits]) as T;
 }
 
 export interface FeedForwardWeights {

@@ -17,7 +17,7 @@ import type { ForwardOutput, StepDecoder } from '../seq2seq/model';
 import { freeScope, WeightStore } from '../seq2seq/weights';
 import { tf } from '../tf';
 import { tidyObject } from '../tidy';
-import { appendKeyValues, attendOver, feedForward, FeedForwardWeights, fusedLayerNorm, keyValues, KeyValues, layerNorm, layerNormRows } from './blocks';
+import { appendKeyValues, attendOver, feedForward, FeedForwardWeights, fusedLayerNorm, fusedLogSoftmax, keyValues, KeyValues, layerNorm, layerNormRows } from './blocks';
 import { TransformerConfig, validateTransformerConfig } from './config';
 import { sinusoidalEncoding } from './positional';
 
@@ -47,6 +47,7 @@ export interface TransformerSourceTensors {
    * Cached: the cross-attention mask of sourceMask as maskedSoftmax applies it, built once per source:
    * `bias` = −10⁹ (1 − m) added to the scores, `keep` = m multiplying the weights; float [b, 1, 1, S] each
    * (attendHeads' per-head shape [b, h, Tq, S], broadcast over heads and the one query position).
+   * None when no source has padding: a mask that masks nothing is the plain softmax.
    */
   crossMask?: SoftmaxMaskTerms;
   /** Uncached: the encoder's output [b, S, d]. */
@@ -56,17 +57,18 @@ export interface TransformerSourceTensors {
 /**
  * The decoder's weights arranged for one-position steps, made once per decode (so a decode sees the weights
  * of the moment it started): each layer norm's γ and β folded into the projection that reads the norm,
- * LN(x) W + b = n(x) (diag(γ) W) + (β W + b) with n(x) = (x − μ)/√(σ² + ε); the self-attention's query, key
- * and value kernels side by side (one matMul for all three); the embedding scaled by √d.
+ * LN(x) W + b = n(x) (diag(γ) W) + (β W + b) with n(x) = (x − μ)/√(σ² + ε); the attention's 1/√(d/h) folded
+ * into the query kernels and biases, (q/√k)ᵀ k = qᵀ k/√k; the self-attention's query, key and value kernels
+ * side by side (one matMul for all three); the embedding scaled by √d.
  */
 export interface TransformerStepWeights {
   /** E √d [V, d] */
   embedding: tf.Tensor2D;
   layers: {
-    /** [d, 3d] and [3d]: query, key, value of the self-attention after its norm */
+    /** [d, 3d] and [3d]: query (times 1/√(d/h)), key, value of the self-attention after its norm */
     qkvKernel: tf.Tensor2D;
     qkvBias: tf.Tensor1D;
-    /** [d, d] and [d]: the cross-attention's query after its norm */
+    /** [d, d] and [d]: the cross-attention's query after its norm, times 1/√(d/h) */
     crossQueryKernel: tf.Tensor2D;
     crossQueryBias: tf.Tensor1D;
     /** [d, ff] and [ff]: the feed-forward network's first layer after its norm */
@@ -317,14 +319,16 @@ export class Transformer {
       tf.mul(tf.expandDims(r(`${p}/gamma`), 1), kernel) as tf.Tensor2D,
       tf.add(tf.reshape(tf.matMul(tf.expandDims(r(`${p}/beta`), 0), kernel as tf.Tensor2D), [-1]), bias) as tf.Tensor1D,
     ];
+    const scale = 1 / Math.sqrt(this.d / this.config.numHeads); // attendHeads' 1/√keyDim, applied to the queries here
+    const query = (p: string, n: string) => tf.mul(r(`${p}/query/${n}`), scale);
     return tidyObject(() => ({
       embedding: tf.mul(r('decoder/embedding'), Math.sqrt(this.d)) as tf.Tensor2D,
       layers: Array.from({ length: this.config.decoderLayers }, (_, i) => {
         const sp = `decoder/cell/layer${i}/self_attention`;
-        const part = (n: string) => ['query', 'key', 'value'].map((q) => r(`${sp}/${q}/${n}`));
+        const part = (n: string) => [query(sp, n), r(`${sp}/key/${n}`), r(`${sp}/value/${n}`)];
         const [qkvKernel, qkvBias] = fold(`${sp}_norm`, tf.concat(part('kernel'), 1), tf.concat(part('bias'), 0)); // [d, 3d], [3d]
         const cp = `attention/layer${i}/cross_attention`;
-        const [crossQueryKernel, crossQueryBias] = fold(`${cp}_norm`, r(`${cp}/query/kernel`), r(`${cp}/query/bias`));
+        const [crossQueryKernel, crossQueryBias] = fold(`${cp}_norm`, query(cp, 'kernel'), query(cp, 'bias'));
         const fp = `decoder/cell/layer${i}/ffn`;
         const [ffnKernel, ffnBias] = fold(`decoder/cell/layer${i}/ffn_norm`, r(`${fp}/dense1/kernel`), r(`${fp}/dense1/bias`));
         return { qkvKernel, qkvBias, crossQueryKernel, crossQueryBias, ffnKernel, ffnBias };
@@ -338,18 +342,20 @@ export class Transformer {
    * arithmetic as decode() on [b, 1] ids (and so as the uncached reference, which the tests hold it to),
    * with the per-step work cut to what depends on the new position. Attention is the library's core
    * (attendHeads) on the new position's query heads over the cached keys/values. Around it: the positions'
-   * vectors are [1, b, 1, d] (no reshapes for norms, projections or residuals); the weights are TransformerStepWeights (norms' γ, β folded into the next
-   * projection, query/key/value in one matMul); the heads of one position are split by a reshape alone; the
+   * vectors are [1, b, 1, d] (the ids come as [1, b, 1], so the embedding lookup gives that shape; no
+   * reshapes for norms, projections or residuals: attendHeads' [b, 1, d] adds to them by broadcasting); the
+   * weights are TransformerStepWeights (norms' γ, β and the 1/√(d/h) folded into the next projections,
+   * query/key/value in one matMul); the heads of one position are split by a reshape and an unstack; the
    * output kernels are read as stored, attendHeads' [h·d/h, d]; the new position sees the whole prefix (no
-   * causal mask); the cross-attention mask is the one built at init; layer norm is fusedLayerNorm (one
-   * TensorFlow kernel, held to layerNorm by a test).
-   * ids int32 [b] -> logits [b, V], the self caches including this position, the last layer's
+   * causal mask); the cross-attention mask is the one built at init (none without padding); layer norm is
+   * fusedLayerNorm (one TensorFlow kernel, held to layerNorm by a test).
+   * ids int32 [1, b, 1] -> logits [b, V], the self caches including this position, the last layer's
    * cross-attention weights averaged over heads [b, S].
    */
-  private cachedStep(ids: tf.Tensor1D, t: number, s: TransformerDecodeState): { logits: tf.Tensor2D; self: KeyValues[]; attention: tf.Tensor2D } {
+  private cachedStep(ids: tf.Tensor3D, t: number, s: TransformerDecodeState): { logits: tf.Tensor2D; self: KeyValues[]; attention: tf.Tensor2D } {
     const { d } = this;
     const h = this.config.numHeads;
-    const b = ids.shape[0];
+    const b = ids.shape[1];
     const w = s.stepWeights!.tensors;
     const { cross, crossMask } = s.source.tensors;
     const r = (n: string) => this.weights.read(n);
@@ -358,27 +364,29 @@ export class Transformer {
     const rows = layerNormRows(b); // shared by every norm of this step
     const norm = (x: tf.Tensor4D) => fusedLayerNorm(x, null, null, 1e-5, rows); // (x − μ)/√(σ² + ε), γ and β folded into the next kernel: [1, b, 1, d]
     const dense = (x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor) => tf.add(tf.matMul(x, kernel), bias) as tf.Tensor4D; // x W + b: [1, b, 1, d] -> [1, b, 1, u]
-    const heads = (x: tf.Tensor4D, n: number) => tf.reshape(x, [b, n * h, 1, d / h]) as tf.Tensor4D; // n vectors of d, as heads: [1, b, 1, n·d] -> [b, n·h, 1, d/h]
-    // attendHeads on the new position's query heads q [b, h, 1, d/h] over kv [b, h, T, d/h] -> [1, b, 1, d] and the weights [b, h, 1, T]
-    const attend = (q: tf.Tensor4D, kv: KeyValues, p: string, mask?: SoftmaxMaskTerms) => {
-      const { output, scores } = attendHeads(q, kv.keys, kv.values, r(`${p}/attention_output/kernel`), r(`${p}/attention_output/bias`), mask);
-      return { out: tf.reshape(output, [1, b, 1, d]) as tf.Tensor4D, weights: scores };
+    // attendHeads on the new position's query heads q [b, h, 1, d/h] (already times 1/√(d/h): scale 1) over kv [b, h, T, d/h]
+    // -> x + attention [1, b, 1, d] (the [b, 1, d] output broadcast onto x) and the weights [b, h, 1, T]
+    const attend = (x: tf.Tensor4D, q: tf.Tensor4D, kv: KeyValues, p: string, mask?: SoftmaxMaskTerms) => {
+      const { output, scores } = attendHeads(q, kv.keys, kv.values, r(`${p}/attention_output/kernel`), r(`${p}/attention_output/bias`), mask, { scale: 1 });
+      return { x: tf.add(x, output) as tf.Tensor4D, weights: scores };
     };
     if (this.positional === 'learned' && t + 1 > this.maxLength) {
       throw new Error(`Transformer: decoder position ${t} is beyond the learned positions (maxLength ${this.maxLength}); raise config.maxLength or use sinusoidal positions`);
     }
     const pos = this.positional === 'learned' ? tf.slice(r('decoder/cell/position'), [t, 0], [1, d]) : sinusoidalEncoding(1, d, t); // [1, d]
-    let x = tf.reshape(tf.add(tf.gather(w.embedding, ids), pos), [1, b, 1, d]) as tf.Tensor4D; // √d E[id] + P[t]
+    let x = tf.add(tf.gather(w.embedding, ids), pos) as tf.Tensor4D; // √d E[id] + P[t]: [1, b, 1, d]
     const self: KeyValues[] = [];
     let weights: tf.Tensor4D | undefined;
     for (let i = 0; i < this.config.decoderLayers; i++) {
       const l = w.layers[i];
-      const [q, k, v] = tf.split(heads(dense(norm(x), l.qkvKernel, l.qkvBias), 3), 3, 1) as tf.Tensor4D[]; // query, key, value heads of the new position: 3 × [b, h, 1, d/h]
+      const qkv = tf.reshape(dense(norm(x), l.qkvKernel, l.qkvBias), [b, 3, h, 1, d / h]); // [1, b, 1, 3d] -> query, key, value heads side by side
+      const [q, k, v] = tf.unstack(qkv, 1) as tf.Tensor4D[]; // 3 × [b, h, 1, d/h]
       const kv = appendKeyValues(s.self?.[i], { keys: k, values: v }); // [b, h, t + 1, d/h]
       self.push(kv);
-      x = tf.add(x, attend(q, kv, `decoder/cell/layer${i}/self_attention`).out) as tf.Tensor4D; // the new position sees the whole prefix
-      const c = attend(heads(dense(norm(x), l.crossQueryKernel, l.crossQueryBias), 1), cross[i], `attention/layer${i}/cross_attention`, crossMask); // [1, b, 1, d], [b, h, 1, S]
-      x = tf.add(x, c.out) as tf.Tensor4D;
+      x = attend(x, q, kv, `decoder/cell/layer${i}/self_attention`).x; // the new position sees the whole prefix
+      const cq = tf.reshape(dense(norm(x), l.crossQueryKernel, l.crossQueryBias), [b, h, 1, d / h]) as tf.Tensor4D; // [b, h, 1, d/h]
+      const c = attend(x, cq, cross[i], `attention/layer${i}/cross_attention`, crossMask); // [1, b, 1, d], [b, h, 1, S]
+      x = c.x;
       weights = c.weights;
       const fp = `decoder/cell/layer${i}/ffn`;
       const hidden = tf.relu(dense(norm(x), l.ffnKernel, l.ffnBias)) as tf.Tensor4D; // [1, b, 1, ff]
@@ -435,9 +443,10 @@ export class Transformer {
         return tidyObject(() => {
           const memory = this.encodeRaw(source, sourceMask, false); // [b, S, d]
           const tokens = Array.from({ length: b }, () => [] as number[]);
-          return cached
-            ? { tokens, source: { tensors: { sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory), crossMask: this.crossMaskOf(sourceMask) }, refs: 1 }, stepWeights: { tensors: this.stepWeights(), refs: 1 } } // per layer [b, h, S, d/h]; [b, 1, 1, S]
-            : { tokens, source: { tensors: { sourceMask: sourceMask.clone(), cross: [], memory }, refs: 1 } };
+          if (!cached) return { tokens, source: { tensors: { sourceMask: sourceMask.clone(), cross: [], memory }, refs: 1 } };
+          const padded = tf.all(tf.cast(sourceMask, 'bool')).dataSync()[0] === 0; // some source has padding: its mask is needed
+          const tensors: TransformerSourceTensors = { sourceMask: sourceMask.clone(), cross: this.crossKeyValues(memory), ...(padded ? { crossMask: this.crossMaskOf(sourceMask) } : {}) }; // per layer [b, h, S, d/h]; [b, 1, 1, S]
+          return { tokens, source: { tensors, refs: 1 }, stepWeights: { tensors: this.stepWeights(), refs: 1 } };
         });
       },
       step: (prev, s) => {
@@ -448,9 +457,9 @@ export class Transformer {
         const t = s.tokens[0]?.length ?? 0; // positions before this one
         const out = tidyObject(() => {
           if (cached) {
-            const ids = (prev.dtype === 'int32' ? prev : prev.cast('int32')) as tf.Tensor1D; // [b]
+            const ids = tf.tensor3d(prevIds, [1, prevIds.length, 1], 'int32'); // [1, b, 1]
             const step = this.cachedStep(ids, t, s); // logits [b, V], attention [b, S]
-            return { logProbs: tf.logSoftmax(step.logits) as tf.Tensor2D, attention: step.attention, self: step.self as KeyValues[] | undefined }; // [b, V], [b, S]
+            return { logProbs: fusedLogSoftmax(step.logits), attention: step.attention, self: step.self as KeyValues[] | undefined }; // [b, V], [b, S]
           }
           const { memory, sourceMask: mask } = s.source.tensors;
           const ids = tf.tensor2d(tokens, [tokens.length, t + 1], 'int32'); // [b, t + 1]
@@ -458,7 +467,7 @@ export class Transformer {
           const logits = tf.reshape(tf.slice(full.logits, [0, t, 0], [-1, 1, -1]), [tokens.length, -1]) as tf.Tensor2D; // [b, V]
           const lastCross = full.crossScores[full.crossScores.length - 1]; // [b, h, t + 1, S]
           const attention = tf.mean(tf.slice(lastCross, [0, 0, t, 0], [-1, -1, 1, -1]), [1, 2]) as tf.Tensor2D; // [b, S]
-          return { logProbs: tf.logSoftmax(logits) as tf.Tensor2D, attention, self: undefined as KeyValues[] | undefined };
+          return { logProbs: fusedLogSoftmax(logits), attention, self: undefined as KeyValues[] | undefined };
         });
         // the new state shares the source's tensors and the step weights with the old one (counted, not cloned)
         const state: TransformerDecodeState = { tokens, source: share(s.source), ...(s.stepWeights ? { stepWeights: share(s.stepWeights) } : {}), ...(out.self ? { self: out.self } : {}) };

@@ -76,11 +76,12 @@ export function projectHeads(x: tf.Tensor3D, kernel: tf.Tensor, bias?: tf.Tensor
  * @param q [b, h, Tq, kd]; k [b, h, Tv, kd]; v [b, h, Tv, vd]; outputKernel [h, vd, out] (or the same
  *   numbers as [h·vd, out], the heads' rows one after another); outputBias [out];
  *   mask bool broadcastable to [b, Tq, Tv] (the same for every head), or to [b, h, Tq, Tv], true = attend;
- *   or a mask's softmaxMaskTerms of those shapes (made once for a mask that many calls use).
+ *   or a mask's softmaxMaskTerms of those shapes (made once for a mask that many calls use);
+ *   opts.scale: what the scores are multiplied by (default 1/√keyDim; 1 for queries already scaled).
  * @returns output [b, Tq, out] and the weights (scores after softmax) [b, h, Tq, Tv]
  */
 export function attendHeads(
-  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, outputKernel: tf.Tensor, outputBias?: tf.Tensor, mask?: tf.Tensor | SoftmaxMaskTerms, opts: { dropout?: number } = {},
+  q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, outputKernel: tf.Tensor, outputBias?: tf.Tensor, mask?: tf.Tensor | SoftmaxMaskTerms, opts: { dropout?: number; scale?: number } = {},
 ): { output: tf.Tensor3D; scores: tf.Tensor4D } {
   const where = 'attendHeads';
   for (const [n, t] of [['q', q], ['k', k], ['v', v]] as const) if (t.rank !== 4) throw new Error(`${where}: ${n} must have shape [batch, heads, T, size], received ${describe(t.shape)}`);
@@ -101,7 +102,7 @@ export function attendHeads(
     }
   }
   return tf.tidy(() => {
-    const scores = scaledDotScore(q, k); // Q Kᵀ / √keyDim for every head: [b, h, Tq, Tv]
+    const scores = scaledDotScore(q, k, opts.scale); // Q Kᵀ / √keyDim for every head: [b, h, Tq, Tv]
     const perHead = (m: tf.Tensor) => (m.rank === 3 ? tf.expandDims(m, 1) : m); // [b, 1, Tq, Tv]: the same for every head
     const headMask = mask === undefined ? undefined : mask instanceof tf.Tensor ? perHead(mask) : { bias: perHead(mask.bias), keep: perHead(mask.keep) };
     const { context, weights } = attentionPool(scores, v, headMask, { dropout: opts.dropout ?? 0 }); // [b, h, Tq, vd], [b, h, Tq, Tv]

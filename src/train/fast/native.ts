@@ -17,14 +17,14 @@ interface Meta {
   dtype: number;
 }
 
-interface OpAttr {
+export interface OpAttr {
   name: string;
   type: number;
   value: unknown;
 }
 
 /** The parts of tfjs-node's native binding used here (see tfjs-node/dist/nodejs_kernel_backend.js). */
-interface Binding {
+export interface Binding {
   executeOp(name: string, attrs: OpAttr[], inputs: number[], numOutputs: number): Meta[];
   createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
   deleteTensor(id: number): void;
@@ -35,10 +35,11 @@ interface Binding {
   TF_ATTR_BOOL: number;
   TF_ATTR_INT: number;
   TF_ATTR_FLOAT: number;
+  TF_ATTR_STRING: number;
   TF_Version: string;
 }
 
-interface NodeBackend {
+export interface NodeBackend {
   binding: Binding;
   getInputTensorIds(tensors: tf.Tensor[]): number[];
   createOutputTensor(meta: Meta): tf.Tensor;
@@ -57,7 +58,8 @@ export function backendVersions(): string {
   return `@tensorflow/tfjs-node ${tf.version['tfjs-node']}, libtensorflow ${b?.binding.TF_Version ?? 'unknown'}`;
 }
 
-function nodeBackend(): NodeBackend | undefined {
+/** tfjs-node's native backend, when it is the one in use (undefined on any other backend). */
+export function nodeBackend(): NodeBackend | undefined {
   const b = tf.backend() as unknown as Partial<NodeBackend>;
   return b && typeof b.getInputTensorIds === 'function' && b.binding && typeof b.binding.executeOp === 'function' ? (b as NodeBackend) : undefined;
 }

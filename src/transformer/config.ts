@@ -19,6 +19,12 @@ export interface TransformerConfig {
   positional?: 'sinusoidal' | 'learned';
   /** Learned positions only: the longest source or target (default 256). */
   maxLength?: number;
+  /**
+   * The output layer reuses the target embedding: logits = LN(x) Eᵀ + b (Press & Wolf 2017, "Using the Output
+   * Embedding to Improve Language Models"; Vaswani et al. share it too). V·d fewer weights, and every output
+   * gradient also trains the embedding rows. Default false (an output kernel of its own).
+   */
+  tieOutput?: boolean;
   /** Seeds every initializer and the dropout masks. */
   seed: number;
 }
@@ -34,6 +40,7 @@ export function validateTransformerConfig(c: TransformerConfig): TransformerConf
   if (!(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) throw bad(`dropout must be in [0, 1), not ${JSON.stringify(c.dropout)}`);
   if (c.positional !== undefined && !['sinusoidal', 'learned'].includes(c.positional)) throw bad(`positional must be sinusoidal or learned, not ${JSON.stringify(c.positional)}`);
   if (c.maxLength !== undefined && !(Number.isInteger(c.maxLength) && c.maxLength >= 1)) throw bad(`maxLength must be a positive integer, not ${JSON.stringify(c.maxLength)}`);
+  if (c.tieOutput !== undefined && typeof c.tieOutput !== 'boolean') throw bad(`tieOutput must be true or false, not ${JSON.stringify(c.tieOutput)}`);
   if (!Number.isInteger(c.seed)) throw bad(`seed must be an integer, not ${JSON.stringify(c.seed)}`);
   return c;
 }

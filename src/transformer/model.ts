@@ -172,7 +172,7 @@ export class Transformer {
       ffn(`decoder/cell/layer${i}/ffn`);
     }
     norm('decoder/cell/norm');
-    w.get('output/kernel', [d, c.targetVocabSize]);
+    if (!c.tieOutput) w.get('output/kernel', [d, c.targetVocabSize]);
     w.get('output/bias', [c.targetVocabSize], 'zeros');
   }
 
@@ -307,8 +307,13 @@ export class Transformer {
       selfScores.push(out.selfScores); // [b, h, n, t + n]
     }
     const y = this.norm('decoder/cell/norm', x); // [b, n, d]
-    const logits = tf.add(linear(y, this.weights.read('output/kernel') as tf.Tensor2D), this.weights.read('output/bias')) as tf.Tensor3D; // [b, n, V]
+    const logits = tf.add(linear(y, this.outputKernel()), this.weights.read('output/bias')) as tf.Tensor3D; // [b, n, V]
     return { logits, self, selfScores, crossScores };
+  }
+
+  /** The output layer's kernel [d, V]: its own weight, or with config tieOutput the target embedding transposed, Eᵀ. */
+  private outputKernel(): tf.Tensor2D {
+    return (this.config.tieOutput ? tf.transpose(this.weights.read('decoder/embedding')) : this.weights.read('output/kernel')) as tf.Tensor2D;
   }
 
   /** The decoder's weights for cached steps (TransformerStepWeights), from their values now. */
@@ -333,7 +338,7 @@ export class Transformer {
         const [ffnKernel, ffnBias] = fold(`decoder/cell/layer${i}/ffn_norm`, r(`${fp}/dense1/kernel`), r(`${fp}/dense1/bias`));
         return { qkvKernel, qkvBias, crossQueryKernel, crossQueryBias, ffnKernel, ffnBias };
       }),
-      ...(([outputKernel, outputBias]) => ({ outputKernel, outputBias }))(fold('decoder/cell/norm', r('output/kernel'), r('output/bias'))),
+      ...(([outputKernel, outputBias]) => ({ outputKernel, outputBias }))(fold('decoder/cell/norm', this.outputKernel(), r('output/bias'))),
     }));
   }
 

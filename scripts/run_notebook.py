@@ -58,6 +58,9 @@ def main() -> int:
         kernel_name="tslab",
         timeout=args.timeout,
         startup_timeout=120,
+        # after a cell's reply, wait up to 60 s (nbclient's default is 4) for its output and the kernel's idle: on a loaded
+        # machine tslab's stderr (a type error, an exception) can arrive later, and the failing cell's message was lost
+        iopub_timeout=60,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
     )
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]

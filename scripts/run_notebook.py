@@ -39,6 +39,20 @@ def probe(client: NotebookClient) -> int:
     return int(m.group(1))
 
 
+def cell_output(cell, limit: int = 4000) -> str:
+    """What a cell printed (its stdout/stderr streams and error tracebacks), the last `limit` characters: tslab
+    reports a failure only in the cell's stderr (a type error, an exception's stack) and leaves the execute
+    reply's ename/evalue empty, so nbclient's own message alone does not say what went wrong."""
+    parts = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            parts.append(o.get("text", ""))
+        elif o.get("output_type") == "error":
+            parts.append("\n".join(o.get("traceback", [])) or f"{o.get('ename')}: {o.get('evalue')}")
+    text = "".join(parts)
+    return text if len(text) <= limit else "…" + text[-limit:]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("notebook")
@@ -69,6 +83,7 @@ def main() -> int:
     clean = None
     first_s = rerun_s = None
     counts: list[int] = []
+    current = None
     start = time.monotonic()
     try:
         client.reset_execution_trackers()
@@ -77,22 +92,28 @@ def main() -> int:
             if info is not None and "language_info" in info["content"]:
                 nb.metadata["language_info"] = info["content"]["language_info"]
             for i in code_cells:
+                current = i
                 client.execute_cell(nb.cells[i], i, execution_count=client.code_cells_executed + 1)
             first_s = time.monotonic() - start
             clean = copy.deepcopy(nb)
             if not args.no_rerun:
-                phase = "the tensor probe"
+                phase, current = "the tensor probe", None
                 counts.append(probe(client))
                 phase = "the re-run of every code cell (same kernel, after the first run)"
                 t0 = time.monotonic()
                 for i in code_cells:
+                    current = i
                     client.execute_cell(nb.cells[i], i)
                 rerun_s = time.monotonic() - t0
-                phase = "the tensor probe"
+                phase, current = "the tensor probe", None
                 counts.append(probe(client))
     except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as e:
         status = 1
-        print(f"{args.notebook}: a cell failed during {phase}\n{e}", file=sys.stderr)
+        where = f" (cell {current})" if current is not None else ""
+        printed = cell_output(nb.cells[current]) if current is not None else ""
+        print(f"{args.notebook}: a cell failed during {phase}{where}\n{e}", file=sys.stderr)
+        if printed.strip():
+            print(f"what the cell printed:\n{printed}", file=sys.stderr)
     finally:
         if args.out:
             os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

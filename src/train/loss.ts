@@ -2,6 +2,7 @@
 import type { Batch } from '../data';
 import type { Seq2SeqModel } from '../seq2seq';
 import { tf } from '../tf';
+import { nodeBackend } from './fast/native';
 
 /**
  * Mean cross-entropy over real target tokens:
@@ -13,11 +14,7 @@ import { tf } from '../tf';
  * @param logits [b, T, V]; targets int32 [b, T]; mask bool/float [b, T]; opts.labelSmoothing ε in [0, 1)
  */
 export function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D, opts: { labelSmoothing?: number } = {}): tf.Scalar {
-  if (logits.shape[0] !== targets.shape[0] || logits.shape[1] !== targets.shape[1]) {
-    throw new Error(`maskedCrossEntropy: logits [${logits.shape}] and targets [${targets.shape}] must agree on [batch, T]`);
-  }
-  const eps = opts.labelSmoothing ?? 0;
-  if (!(typeof eps === 'number' && eps >= 0 && eps < 1)) throw new Error(`maskedCrossEntropy: labelSmoothing must be in [0, 1), not ${JSON.stringify(opts.labelSmoothing)}`);
+  const eps = crossEntropyArgs('maskedCrossEntropy', logits, targets, opts);
   return tf.tidy(() => {
     const logp = tf.logSoftmax(logits); // [b, T, V]
     const picked = pickTargets(logp as tf.Tensor3D, targets); // log p(y_bt): [b, T]
@@ -26,15 +23,14 @@ export function maskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, ma
   });
 }
 
-/** tfjs-node's backend: any TensorFlow op by name on tfjs tensors. */
-interface OpBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number };
-  executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
-}
-
-function opBackend(): OpBackend | undefined {
-  const b = tf.backend() as unknown as Partial<OpBackend>;
-  return tf.getBackend() === 'tensorflow' && typeof b.executeMultipleOutputs === 'function' && b.binding ? (b as OpBackend) : undefined;
+/** The cross-entropies' argument check: logits [b, T, V] and targets [b, T] agree; returns ε, refused outside [0, 1). */
+function crossEntropyArgs(fn: string, logits: tf.Tensor3D, targets: tf.Tensor2D, opts: { labelSmoothing?: number }): number {
+  if (logits.shape[0] !== targets.shape[0] || logits.shape[1] !== targets.shape[1]) {
+    throw new Error(`${fn}: logits [${logits.shape}] and targets [${targets.shape}] must agree on [batch, T]`);
+  }
+  const eps = opts.labelSmoothing ?? 0;
+  if (!(typeof eps === 'number' && eps >= 0 && eps < 1)) throw new Error(`${fn}: labelSmoothing must be in [0, 1), not ${JSON.stringify(opts.labelSmoothing)}`);
+  return eps;
 }
 
 /**
@@ -48,13 +44,9 @@ function opBackend(): OpBackend | undefined {
  * @param logits [b, T, V]; targets int32 [b, T]; mask bool/float [b, T]; opts.labelSmoothing ε in [0, 1)
  */
 export function fusedMaskedCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask: tf.Tensor2D, opts: { labelSmoothing?: number } = {}): tf.Scalar {
-  const backend = opBackend();
+  const backend = nodeBackend();
   if (!backend) return maskedCrossEntropy(logits, targets, mask, opts);
-  if (logits.shape[0] !== targets.shape[0] || logits.shape[1] !== targets.shape[1]) {
-    throw new Error(`fusedMaskedCrossEntropy: logits [${logits.shape}] and targets [${targets.shape}] must agree on [batch, T]`);
-  }
-  const eps = opts.labelSmoothing ?? 0;
-  if (!(typeof eps === 'number' && eps >= 0 && eps < 1)) throw new Error(`fusedMaskedCrossEntropy: labelSmoothing must be in [0, 1), not ${JSON.stringify(opts.labelSmoothing)}`);
+  const eps = crossEntropyArgs('fusedMaskedCrossEntropy', logits, targets, opts);
   const [b, t, v] = logits.shape;
   const B = backend.binding;
   return tf.tidy(() => {

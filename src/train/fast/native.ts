@@ -43,6 +43,8 @@ export interface NodeBackend {
   binding: Binding;
   getInputTensorIds(tensors: tf.Tensor[]): number[];
   createOutputTensor(meta: Meta): tf.Tensor;
+  /** Any TensorFlow op by name on tfjs tensors (tfjs' own bookkeeping, so autodiff and tf.tidy see its outputs). */
+  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
 }
 
 /** Every TensorFlow op the fast step runs: the backend must have them all. */
@@ -61,7 +63,9 @@ export function backendVersions(): string {
 /** tfjs-node's native backend, when it is the one in use (undefined on any other backend). */
 export function nodeBackend(): NodeBackend | undefined {
   const b = tf.backend() as unknown as Partial<NodeBackend>;
-  return b && typeof b.getInputTensorIds === 'function' && b.binding && typeof b.binding.executeOp === 'function' ? (b as NodeBackend) : undefined;
+  return b && typeof b.getInputTensorIds === 'function' && typeof b.executeMultipleOutputs === 'function' && b.binding && typeof b.binding.executeOp === 'function'
+    ? (b as NodeBackend)
+    : undefined;
 }
 
 const known = new Map<string, boolean>();

@@ -72,8 +72,8 @@ def main() -> int:
         kernel_name="tslab",
         timeout=args.timeout,
         startup_timeout=120,
-        # after a cell's reply, wait up to 60 s (nbclient's default is 4) for its output and the kernel's idle: on a loaded
-        # machine tslab's stderr (a type error, an exception) can arrive later, and the failing cell's message was lost
+        # after a cell's reply, wait up to 60 s (nbclient's default is 4) for the rest of its output and the kernel's
+        # idle status, which on a machine busy with two kernels can come seconds after the reply
         iopub_timeout=60,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.notebook))}},
     )

@@ -3,9 +3,9 @@ that re-running it does not pile up memory.
 
 Usage: python run_notebook.py NOTEBOOK [--out EXECUTED.ipynb] [--timeout SECONDS] [--no-rerun]
 
-1. Runs every code cell in order; exits 1 on the first cell error, printing the cell's number, its source
-   and the kernel's error. The executed copy of this first, clean run is written to --out when given (the
-   source notebook is not touched).
+1. Runs every code cell in order; exits 1 on the first cell error, printing the cell's number, its source,
+   the kernel's error and what the cell printed (tslab reports an error only there). The executed copy of this
+   first, clean run is written to --out when given (the source notebook is not touched).
 2. In the same kernel, a probe cell prints `tf.memory().numTensors`; then every code cell runs again, in
    order, as a user's second "Run All" would, and the probe runs again. If the counts differ, a re-run keeps
    tensors alive (an old model, an undisposed tensor): exit 1 with both counts. --no-rerun skips this step.

@@ -11,11 +11,11 @@
 // (lib/zmq-send-queue.ts).
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { TSLAB_BIN } from './lib/shell';
 import { isLibtensorflowStartupNoise } from './lib/tf-log-filter';
 
-const tslab = path.resolve(__dirname, '..', '..', 'node_modules', 'tslab', 'bin', 'tslab');
 const preload = path.join(__dirname, 'tslab-preload.js');
-const child = spawn(process.execPath, ['--require', preload, tslab, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'pipe'] });
+const child = spawn(process.execPath, ['--require', preload, TSLAB_BIN, ...process.argv.slice(2)], { stdio: ['inherit', 'inherit', 'pipe'] });
 
 let pending = '';
 child.stderr.setEncoding('utf8');

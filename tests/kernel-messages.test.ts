@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { queueSends, unboundedPublishers } from '../scripts/lib/zmq-send-queue';
-import { ROOT, VENV_PYTHON } from '../scripts/lib/shell';
+import { ROOT, TSLAB_DIR, VENV_PYTHON } from '../scripts/lib/shell';
 
 interface Sock {
   send(parts: Buffer[]): Promise<void>;
@@ -26,7 +26,7 @@ interface Zmq {
   Subscriber: new () => Sock;
 }
 // the zeromq tslab loads
-const zmq = require(require.resolve('zeromq', { paths: [path.join(ROOT, 'node_modules', 'tslab')] })) as Zmq;
+const zmq = require(require.resolve('zeromq', { paths: [TSLAB_DIR] })) as Zmq;
 
 /** Sends `n` numbered messages from a Publisher in one turn of the event loop; what threw, and what a Subscriber got. */
 async function burst(n: number): Promise<{ threw: string[]; received: number[] }> {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { capture, log, ROOT, run, seconds, SetupError, VENV, VENV_PYTHON } from './shell';
+import { capture, log, ROOT, run, seconds, SetupError, TSLAB_BIN, VENV, VENV_PYTHON } from './shell';
 
 const STEP = 'python';
 const REQUIREMENTS = path.join(ROOT, 'requirements.txt');
@@ -97,8 +97,7 @@ function writeLabSettings(): void {
  * scripts/kernel.ts with the node that ran the install, and TF_CPP_MIN_LOG_LEVEL=2 in its environment.
  */
 function registerKernel(): void {
-  const tslab = path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab');
-  if (!fs.existsSync(tslab)) throw new SetupError(`${tslab} is missing: run \`npm install\`.`);
+  if (!fs.existsSync(TSLAB_BIN)) throw new SetupError(`${TSLAB_BIN} is missing: run \`npm install\`.`);
   const wrapper = path.join(ROOT, 'build', 'scripts', 'kernel.js'); // runs tslab, quiets libtensorflow's start-up lines
   const spec = {
     argv: [process.execPath, wrapper, 'kernel', '--config-path', '{connection_file}'],

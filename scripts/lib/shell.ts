@@ -10,6 +10,10 @@ export const VENV = path.join(ROOT, '.venv');
 export const VENV_BIN = path.join(VENV, 'bin');
 export const VENV_PYTHON = path.join(VENV_BIN, 'python');
 
+/** The tslab package the kernel runs, and its command (the kernelspec starts it through scripts/kernel.ts). */
+export const TSLAB_DIR = path.join(ROOT, 'node_modules', 'tslab');
+export const TSLAB_BIN = path.join(TSLAB_DIR, 'bin', 'tslab');
+
 /** A failure the user can act on: printed as a message, not a stack trace. */
 export class SetupError extends Error {
   constructor(message: string, readonly hint?: string) {
